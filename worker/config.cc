@@ -1,0 +1,61 @@
+#include "worker/config.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/address.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+#include "worker/http_bot_api_client.h"
+
+namespace telegate::worker {
+
+const std::vector<SettingSpec>& WorkerSettingSpecs() {
+  static const auto* specs = new std::vector<SettingSpec>{
+      {"TELEGRAM_BOT_TOKEN", "telegram_bot_token", "",
+       "Bot API token (required; never logged)", true},
+      {"TELEGRAM_API_BASE_URL", "telegram_api_base_url",
+       "https://api.telegram.org", "Bot API base URL (the emulator's for tests)"},
+      {"TELEGATE_GRPC_LISTEN", "grpc_listen", "127.0.0.1:50051",
+       "gRPC listen address (Updates + Admin); port 0 picks a free port"},
+      {"TELEGATE_WORKER_THREADS", "threads", "4",
+       "processing threads, each with its own Bot API client"},
+      {"TELEGATE_ERROR_THRESHOLD", "error_threshold", "10",
+       "consecutive errors that re-initialise the bot clients"},
+      {"TELEGATE_QUEUE_LIMIT", "queue_limit", "1000",
+       "accepted-but-unfinished updates before answering overloaded"},
+      {"TELEGATE_SHUTDOWN_GRACE_MS", "shutdown_grace_ms", "10000",
+       "time to finish queued updates on SIGTERM"},
+      {"TELEGATE_ENVIRONMENT", "environment", "development",
+       "environment name shown in /health"},
+      {"TELEGATE_LOG_LEVEL", "log_level", "info", "debug, info, warn, error"},
+  };
+  return *specs;
+}
+
+absl::StatusOr<WorkerConfig> LoadWorkerConfig(const Settings& settings) {
+  WorkerConfig config;
+  ASSIGN_OR_RETURN(config.bot_token, settings.GetRequired("TELEGRAM_BOT_TOKEN"));
+  config.api_base_url = settings.Get("TELEGRAM_API_BASE_URL");
+  RETURN_IF_ERROR(ValidateBaseUrl(config.api_base_url));
+  config.grpc_listen = settings.Get("TELEGATE_GRPC_LISTEN");
+  RETURN_IF_ERROR(ParseHostPort(config.grpc_listen).status());
+  ASSIGN_OR_RETURN(int64_t threads,
+                   settings.GetInt("TELEGATE_WORKER_THREADS", 1, 256));
+  config.threads = static_cast<int>(threads);
+  ASSIGN_OR_RETURN(config.error_threshold,
+                   settings.GetInt("TELEGATE_ERROR_THRESHOLD", 1, 1000000));
+  ASSIGN_OR_RETURN(config.queue_limit,
+                   settings.GetInt("TELEGATE_QUEUE_LIMIT", 1, 10000000));
+  ASSIGN_OR_RETURN(config.shutdown_grace_ms,
+                   settings.GetInt("TELEGATE_SHUTDOWN_GRACE_MS", 0, 600000));
+  config.environment = settings.Get("TELEGATE_ENVIRONMENT");
+  config.log_level = settings.Get("TELEGATE_LOG_LEVEL");
+  log::Level level;
+  if (!log::ParseLevel(config.log_level, &level)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "TELEGATE_LOG_LEVEL must be debug, info, warn or error, got '",
+        config.log_level, "'"));
+  }
+  return config;
+}
+
+}  // namespace telegate::worker

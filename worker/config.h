@@ -1,0 +1,34 @@
+// WorkerConfig: the worker's typed settings, built from Settings in main.cc.
+#ifndef TELEGATE_WORKER_CONFIG_H_
+#define TELEGATE_WORKER_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/settings.h"
+
+namespace telegate::worker {
+
+struct WorkerConfig {
+  std::string bot_token;
+  std::string api_base_url;
+  std::string grpc_listen;
+  int threads = 4;
+  int64_t error_threshold = 10;
+  int64_t queue_limit = 1000;
+  int64_t shutdown_grace_ms = 10000;
+  std::string environment;
+  std::string log_level;
+};
+
+// The worker's settings table (flags and environment variables).
+const std::vector<SettingSpec>& WorkerSettingSpecs();
+
+// Validates everything; the error is one line naming the bad setting.
+absl::StatusOr<WorkerConfig> LoadWorkerConfig(const Settings& settings);
+
+}  // namespace telegate::worker
+
+#endif  // TELEGATE_WORKER_CONFIG_H_

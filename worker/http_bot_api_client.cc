@@ -1,0 +1,104 @@
+#include "worker/http_bot_api_client.h"
+
+#include <httplib.h>
+
+#include <regex>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace telegate::worker {
+namespace {
+
+constexpr char kCaBundle[] = "/etc/ssl/certs/ca-certificates.crt";
+
+void SetTimeout(httplib::Client& client, absl::Duration connect,
+                absl::Duration read) {
+  auto split = [](absl::Duration d, time_t* sec, time_t* usec) {
+    int64_t us = absl::ToInt64Microseconds(d);
+    *sec = us / 1000000;
+    *usec = us % 1000000;
+  };
+  time_t s = 0, us = 0;
+  split(connect, &s, &us);
+  client.set_connection_timeout(s, us);
+  split(read, &s, &us);
+  client.set_read_timeout(s, us);
+  client.set_write_timeout(s, us);
+}
+
+}  // namespace
+
+absl::Status ValidateBaseUrl(const std::string& base_url) {
+  static const std::regex kPattern(R"(^https?://[A-Za-z0-9.\-\[\]:]+$)");
+  if (!std::regex_match(base_url, kPattern)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "TELEGRAM_API_BASE_URL must look like https://host[:port] "
+        "(no path, no trailing slash), got '",
+        base_url, "'"));
+  }
+  return absl::OkStatus();
+}
+
+ApiResult DecodeEnvelope(int http_status, const std::string& body) {
+  ApiResult out;
+  out.http_status = http_status;
+  nlohmann::json doc = nlohmann::json::parse(body, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    out.error_code = http_status;
+    out.description = "answer is not a JSON object";
+    return out;
+  }
+  out.ok = doc.value("ok", false);
+  if (auto it = doc.find("result"); it != doc.end()) out.result = *it;
+  if (auto it = doc.find("error_code"); it != doc.end() && it->is_number()) {
+    out.error_code = it->get<int>();
+  }
+  if (auto it = doc.find("description"); it != doc.end() && it->is_string()) {
+    out.description = it->get<std::string>();
+  }
+  if (auto p = doc.find("parameters"); p != doc.end() && p->is_object()) {
+    if (auto r = p->find("retry_after"); r != p->end() && r->is_number()) {
+      out.retry_after = r->get<int>();
+    }
+    if (auto m = p->find("migrate_to_chat_id");
+        m != p->end() && m->is_number_integer()) {
+      out.migrate_to_chat_id = m->get<int64_t>();
+    }
+  }
+  return out;
+}
+
+HttpBotApiClient::HttpBotApiClient(const HttpBotApiOptions& options)
+    : token_(options.token),
+      client_(std::make_unique<httplib::Client>(options.base_url)) {
+  client_->set_keep_alive(true);
+  client_->set_tcp_nodelay(true);
+  if (options.base_url.rfind("https://", 0) == 0) {
+    client_->set_ca_cert_path(kCaBundle);
+    client_->enable_server_certificate_verification(true);
+  }
+  SetTimeout(*client_, options.connect_timeout, options.read_timeout);
+}
+
+HttpBotApiClient::~HttpBotApiClient() = default;
+
+ApiResult HttpBotApiClient::Call(std::string_view method,
+                                 const nlohmann::json& params) {
+  std::string path = absl::StrCat("/bot", token_, "/", std::string(method));
+  httplib::Result res =
+      client_->Post(path, params.dump(), "application/json");
+  if (!res) {
+    ApiResult out;
+    out.description =
+        absl::StrCat("network error: ", httplib::to_string(res.error()));
+    return out;
+  }
+  return DecodeEnvelope(res->status, res->body);
+}
+
+std::unique_ptr<BotApiClient> HttpBotApiClientFactory::Create() {
+  return std::make_unique<HttpBotApiClient>(options_);
+}
+
+}  // namespace telegate::worker
