@@ -1,0 +1,77 @@
+#include "gateway/config.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/address.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+#include "gateway/secret.h"
+
+namespace telegate::gateway {
+
+const std::vector<SettingSpec>& GatewaySettingSpecs() {
+  static const auto* specs = new std::vector<SettingSpec>{
+      {"TELEGATE_WEBHOOK_SECRET", "webhook_secret", "",
+       "required: the secret_token given to setWebhook (1-256 of A-Z a-z 0-9 "
+       "_ -)",
+       true},
+      {"TELEGATE_WEBHOOK_PATH", "webhook_path", "/webhook",
+       "path of the webhook on the public listener"},
+      {"TELEGATE_LISTEN", "listen", "0.0.0.0:8080",
+       "public listener (webhook, /healthz)"},
+      {"TELEGATE_ADMIN_LISTEN", "admin_listen", "127.0.0.1:8081",
+       "admin listener (panel, /health, /restart_bot, /reset_errors)"},
+      {"TELEGATE_WORKER_ADDRESS", "worker_address", "127.0.0.1:50051",
+       "the worker's gRPC address"},
+      {"TELEGATE_MAX_BODY_BYTES", "max_body_bytes", "1048576",
+       "largest webhook body accepted (413 beyond)"},
+      {"TELEGATE_HTTP_THREADS", "http_threads", "128",
+       "HTTP threads = connections served at once (Telegram opens up to 100)"},
+      {"TELEGATE_ACK_TIMEOUT_MS", "ack_timeout_ms", "10000",
+       "how long a webhook waits for the worker's ack before answering 503"},
+      {"TELEGATE_RETRY_AFTER_SECONDS", "retry_after_seconds", "1",
+       "Retry-After sent with 503 answers"},
+      {"TELEGATE_ENVIRONMENT", "environment", "development",
+       "environment name shown when the worker is unreachable"},
+      {"TELEGATE_LOG_LEVEL", "log_level", "info", "debug, info, warn, error"},
+  };
+  return *specs;
+}
+
+absl::StatusOr<GatewayConfig> LoadGatewayConfig(const Settings& settings) {
+  GatewayConfig c;
+  ASSIGN_OR_RETURN(c.webhook_secret,
+                   settings.GetRequired("TELEGATE_WEBHOOK_SECRET"));
+  RETURN_IF_ERROR(ValidateSecretToken(c.webhook_secret));
+  c.webhook_path = settings.Get("TELEGATE_WEBHOOK_PATH");
+  if (c.webhook_path.empty() || c.webhook_path.front() != '/') {
+    return absl::InvalidArgumentError(
+        "TELEGATE_WEBHOOK_PATH must start with '/'");
+  }
+  c.listen = settings.Get("TELEGATE_LISTEN");
+  RETURN_IF_ERROR(ParseHostPort(c.listen).status());
+  c.admin_listen = settings.Get("TELEGATE_ADMIN_LISTEN");
+  RETURN_IF_ERROR(ParseHostPort(c.admin_listen).status());
+  c.worker_address = settings.Get("TELEGATE_WORKER_ADDRESS");
+  RETURN_IF_ERROR(ParseHostPort(c.worker_address).status());
+  ASSIGN_OR_RETURN(c.max_body_bytes, settings.GetInt("TELEGATE_MAX_BODY_BYTES",
+                                                     1024, 64 << 20));
+  ASSIGN_OR_RETURN(int64_t threads,
+                   settings.GetInt("TELEGATE_HTTP_THREADS", 4, 4096));
+  c.http_threads = static_cast<int>(threads);
+  ASSIGN_OR_RETURN(c.ack_timeout_ms,
+                   settings.GetInt("TELEGATE_ACK_TIMEOUT_MS", 100, 55000));
+  ASSIGN_OR_RETURN(int64_t retry,
+                   settings.GetInt("TELEGATE_RETRY_AFTER_SECONDS", 1, 3600));
+  c.retry_after_seconds = static_cast<int>(retry);
+  c.environment = settings.Get("TELEGATE_ENVIRONMENT");
+  c.log_level = settings.Get("TELEGATE_LOG_LEVEL");
+  log::Level level;
+  if (!log::ParseLevel(c.log_level, &level)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "TELEGATE_LOG_LEVEL must be debug, info, warn or error, got '",
+        c.log_level, "'"));
+  }
+  return c;
+}
+
+}  // namespace telegate::gateway

@@ -1,0 +1,35 @@
+// GatewayConfig: the gateway's typed settings, built from Settings in main.cc.
+#ifndef TELEGATE_GATEWAY_CONFIG_H_
+#define TELEGATE_GATEWAY_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/settings.h"
+
+namespace telegate::gateway {
+
+struct GatewayConfig {
+  std::string webhook_secret;
+  std::string webhook_path = "/webhook";
+  std::string listen;
+  std::string admin_listen;
+  std::string worker_address;
+  int64_t max_body_bytes = 1 << 20;
+  int http_threads = 128;
+  int64_t ack_timeout_ms = 10000;
+  int retry_after_seconds = 1;
+  std::string environment;
+  std::string log_level;
+};
+
+const std::vector<SettingSpec>& GatewaySettingSpecs();
+
+// Validates everything; the error is one line naming the bad setting.
+absl::StatusOr<GatewayConfig> LoadGatewayConfig(const Settings& settings);
+
+}  // namespace telegate::gateway
+
+#endif  // TELEGATE_GATEWAY_CONFIG_H_

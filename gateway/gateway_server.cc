@@ -1,0 +1,162 @@
+#include "gateway/gateway_server.h"
+
+#include <httplib.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/address.h"
+#include "common/log.h"
+#include "gateway/ui_assets.h"
+
+namespace telegate::gateway {
+namespace {
+
+constexpr char kJson[] = "application/json";
+
+// Settings every listener shares: pool size, timeouts, body cap, JSON errors.
+void Configure(httplib::Server& server, int threads, size_t max_body) {
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_payload_max_length(max_body);
+  server.set_read_timeout(10, 0);
+  server.set_write_timeout(10, 0);
+  server.set_keep_alive_timeout(30);
+  server.set_keep_alive_max_count(1000);
+  server.set_tcp_nodelay(true);
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    const char* reason = res.status == 404   ? "not found"
+                         : res.status == 413 ? "request body too large"
+                         : res.status == 405 ? "method not allowed"
+                                             : "bad request";
+    res.set_content(ErrorBody(reason), kJson);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        res.status = 500;
+        res.set_content(ErrorBody("internal error"), kJson);
+      });
+}
+
+void Reply(httplib::Response& res, const JsonAnswer& answer) {
+  res.status = answer.status;
+  res.set_content(answer.body, kJson);
+}
+
+absl::StatusOr<int> Bind(httplib::Server& server, const std::string& address) {
+  absl::StatusOr<HostPort> hp = ParseHostPort(address);
+  if (!hp.ok()) return hp.status();
+  int port = hp->port;
+  if (port == 0) {
+    port = server.bind_to_any_port(hp->host);
+  } else if (!server.bind_to_port(hp->host, port)) {
+    port = -1;
+  }
+  if (port <= 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
+  }
+  return port;
+}
+
+}  // namespace
+
+GatewayServer::GatewayServer(GatewayConfig config, UpdateSink* sink,
+                             AdminBackend* admin)
+    : config_(std::move(config)),
+      webhook_(config_.webhook_secret, sink, config_.retry_after_seconds),
+      admin_routes_(admin, config_.environment),
+      public_(std::make_unique<httplib::Server>()),
+      admin_(std::make_unique<httplib::Server>()) {
+  Configure(*public_, config_.http_threads, config_.max_body_bytes);
+  Configure(*admin_, 16, 64 * 1024);
+  AddPublicRoutes();
+  AddAdminRoutes();
+}
+
+GatewayServer::~GatewayServer() { Shutdown(); }
+
+void GatewayServer::AddPublicRoutes() {
+  public_->Post(config_.webhook_path,
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  std::string secret;
+                  bool has_secret =
+                      req.has_header("X-Telegram-Bot-Api-Secret-Token");
+                  if (has_secret) {
+                    secret =
+                        req.get_header_value("X-Telegram-Bot-Api-Secret-Token");
+                  }
+                  WebhookAnswer answer = webhook_.Handle(
+                      has_secret ? &secret : nullptr, req.body);
+                  res.status = answer.status;
+                  if (answer.retry_after > 0) {
+                    res.set_header("Retry-After",
+                                   std::to_string(answer.retry_after));
+                  }
+                  res.set_content(answer.body, kJson);
+                });
+  public_->Get(config_.webhook_path,
+               [](const httplib::Request&, httplib::Response& res) {
+                 res.status = 405;
+                 res.set_header("Allow", "POST");
+                 res.set_content(ErrorBody("method not allowed"), kJson);
+               });
+  public_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"status":"alive"})", kJson);
+  });
+}
+
+void GatewayServer::AddAdminRoutes() {
+  admin_->Get("/health", [this](const httplib::Request&, httplib::Response& res) {
+    Reply(res, admin_routes_.Health());
+  });
+  admin_->Post("/restart_bot",
+               [this](const httplib::Request&, httplib::Response& res) {
+                 Reply(res, admin_routes_.RestartBot());
+               });
+  admin_->Post("/reset_errors",
+               [this](const httplib::Request&, httplib::Response& res) {
+                 Reply(res, admin_routes_.ResetErrors());
+               });
+  admin_->Get("/api/stats", [this](const httplib::Request&,
+                                   httplib::Response& res) {
+    Reply(res, admin_routes_.Stats());
+  });
+  admin_->Get(R"(/[A-Za-z0-9_.\-]*)",
+              [](const httplib::Request& req, httplib::Response& res) {
+                const UiAsset* asset = FindUiAsset(req.path);
+                if (asset == nullptr) {
+                  res.status = 404;
+                  return;
+                }
+                res.set_header("Cache-Control", "no-cache");
+                res.set_content(std::string(asset->data),
+                                std::string(asset->content_type));
+              });
+}
+
+absl::StatusOr<BoundPorts> GatewayServer::Start() {
+  BoundPorts ports;
+  absl::StatusOr<int> p = Bind(*public_, config_.listen);
+  if (!p.ok()) return p.status();
+  ports.public_port = *p;
+  absl::StatusOr<int> a = Bind(*admin_, config_.admin_listen);
+  if (!a.ok()) return a.status();
+  ports.admin_port = *a;
+  public_thread_ = std::thread([this] { public_->listen_after_bind(); });
+  admin_thread_ = std::thread([this] { admin_->listen_after_bind(); });
+  return ports;
+}
+
+void GatewayServer::Shutdown() {
+  webhook_.Drain();
+  if (public_thread_.joinable()) {
+    public_->stop();
+    public_thread_.join();
+  }
+  if (admin_thread_.joinable()) {
+    admin_->stop();
+    admin_thread_.join();
+  }
+}
+
+}  // namespace telegate::gateway

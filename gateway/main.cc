@@ -1,0 +1,70 @@
+// telegate-gateway: loads settings, connects to the worker, serves the
+// webhook and admin listeners until SIGTERM/SIGINT.
+#include <grpcpp/grpcpp.h>
+
+#include <iostream>
+
+#include "common/address.h"
+#include "common/log.h"
+#include "common/shutdown.h"
+#include "gateway/admin_backend.h"
+#include "gateway/config.h"
+#include "gateway/gateway_server.h"
+#include "gateway/worker_link.h"
+
+extern char** environ;
+
+int main(int argc, char** argv) {
+  using namespace telegate;  // NOLINT(google-build-using-namespace)
+  absl::StatusOr<Settings> settings =
+      Settings::Load(gateway::GatewaySettingSpecs(), argc, argv, environ);
+  if (!settings.ok()) {
+    bool help = absl::IsCancelled(settings.status());
+    std::cerr << (help ? "" : "telegate-gateway: ")
+              << settings.status().message() << "\n";
+    return help ? 0 : 2;
+  }
+  absl::StatusOr<gateway::GatewayConfig> config =
+      gateway::LoadGatewayConfig(*settings);
+  if (!config.ok()) {
+    std::cerr << "telegate-gateway: "
+              << log::Redact(std::string(config.status().message())) << "\n";
+    return 2;
+  }
+  log::RegisterSecret(config->webhook_secret);
+  log::Level level = log::Level::kInfo;
+  log::ParseLevel(config->log_level, &level);
+  log::SetLevel(level);
+  BlockShutdownSignals();
+
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(
+      config->worker_address, grpc::InsecureChannelCredentials());
+  gateway::WorkerLinkOptions link_options;
+  link_options.ack_timeout = absl::Milliseconds(config->ack_timeout_ms);
+  gateway::WorkerLink link(channel, link_options);
+  gateway::GrpcAdminBackend admin(channel, absl::Seconds(15));
+  link.Start();
+
+  gateway::GatewayServer server(*config, &link, &admin);
+  absl::StatusOr<gateway::BoundPorts> ports = server.Start();
+  if (!ports.ok()) {
+    std::cerr << "telegate-gateway: " << ports.status().message() << "\n";
+    return 1;
+  }
+  log::Info("gateway", "listening",
+            {{"name", "public"},
+             {"address", FormatHostPort(ParseHostPort(config->listen)->host,
+                                        ports->public_port)},
+             {"webhook_path", config->webhook_path}});
+  log::Info("gateway", "listening",
+            {{"name", "admin"},
+             {"address",
+              FormatHostPort(ParseHostPort(config->admin_listen)->host,
+                             ports->admin_port)}});
+  int sig = WaitForShutdownSignal();
+  log::Info("gateway", "shutdown_requested", {{"signal", sig}});
+  server.Shutdown();
+  link.Stop();
+  log::Info("gateway", "stopped");
+  return 0;
+}

@@ -1,0 +1,78 @@
+// WorkerLink: the gateway's long-lived bidirectional stream to one worker.
+// Deliver() writes an update and waits for its ack (matched by seq). A
+// background thread reads acks and, when the stream breaks, fails everything
+// pending with kUnavailable and reconnects with capped exponential backoff.
+// Thread-safe; Stop() joins the thread, after which Deliver fails fast.
+#ifndef TELEGATE_GATEWAY_WORKER_LINK_H_
+#define TELEGATE_GATEWAY_WORKER_LINK_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <memory>
+#include <thread>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "gateway/update_sink.h"
+#include "telegate/v1/updates.grpc.pb.h"
+
+namespace telegate::gateway {
+
+struct WorkerLinkOptions {
+  absl::Duration ack_timeout = absl::Seconds(10);
+  absl::Duration min_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(2);
+};
+
+class WorkerLink : public UpdateSink {
+ public:
+  WorkerLink(std::shared_ptr<grpc::Channel> channel, WorkerLinkOptions options);
+  ~WorkerLink() override;
+
+  void Start();
+  void Stop();
+
+  absl::StatusOr<telegate::v1::Ack> Deliver(const ParsedUpdate& update,
+                                            std::string payload) override;
+
+  // True while a stream is open.
+  bool connected() const;
+
+ private:
+  struct Pending {
+    absl::Notification done;
+    absl::Status status;
+    telegate::v1::Ack ack;
+  };
+  using RawStream =
+      grpc::ClientReaderWriter<telegate::v1::Update, telegate::v1::Ack>;
+  // One open stream; `closed` (guarded by write_mu_) stops late writers.
+  struct Stream {
+    std::unique_ptr<RawStream> raw;
+    bool closed = false;
+  };
+
+  void Run();
+  void FailAllPending(const absl::Status& status);
+
+  std::unique_ptr<telegate::v1::Updates::Stub> stub_;
+  const WorkerLinkOptions options_;
+  std::thread thread_;
+
+  mutable absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  absl::CondVar stop_cv_;
+  grpc::ClientContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
+  std::shared_ptr<Stream> stream_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_seq_ ABSL_GUARDED_BY(mu_) = 1;
+  absl::flat_hash_map<uint64_t, std::shared_ptr<Pending>> pending_
+      ABSL_GUARDED_BY(mu_);
+  absl::Mutex write_mu_;  // one Write at a time on the stream
+};
+
+}  // namespace telegate::gateway
+
+#endif  // TELEGATE_GATEWAY_WORKER_LINK_H_

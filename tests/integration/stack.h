@@ -1,0 +1,77 @@
+// Stack: the real telegate-emulator, telegate-worker and telegate-gateway
+// started on free loopback ports for one test, wired together as in
+// production (the emulator plays both Telegram's Bot API and its webhook
+// sender). Helpers speak HTTP to the three. Not thread-safe; one per test.
+#ifndef TELEGATE_TESTS_INTEGRATION_STACK_H_
+#define TELEGATE_TESTS_INTEGRATION_STACK_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "nlohmann/json.hpp"
+#include "tests/integration/child_process.h"
+
+namespace telegate::testing {
+
+inline constexpr char kToken[] = "424242:integration-test-token";
+inline constexpr char kSecret[] = "integration_secret-123";
+
+struct HttpReply {
+  int status = 0;  // 0: no answer
+  std::string body;
+  std::map<std::string, std::string> headers;
+  nlohmann::json Json() const {
+    return nlohmann::json::parse(body, nullptr, false);
+  }
+};
+
+class Stack {
+ public:
+  // Extra environment for the worker, e.g. {"TELEGATE_ERROR_THRESHOLD","3"}.
+  static absl::StatusOr<std::unique_ptr<Stack>> Start(
+      std::map<std::string, std::string> worker_env = {});
+
+  // Starts (again) a worker on the same gRPC port.
+  absl::Status StartWorker();
+  ChildProcess& worker() { return *worker_; }
+  ChildProcess& gateway() { return *gateway_; }
+  ChildProcess& emulator() { return *emulator_; }
+
+  // The webhook sender: a private-chat text message from `chat_id`.
+  HttpReply SendText(int64_t chat_id, const std::string& text);
+  // Posts `body` to the gateway's webhook with the given secret header
+  // (none when `secret` is nullptr).
+  HttpReply PostWebhook(const std::string& body, const char* secret = kSecret);
+
+  HttpReply Emulator(const std::string& method, const std::string& path,
+                     const std::string& body = "");
+  HttpReply Admin(const std::string& method, const std::string& path);
+  HttpReply Public(const std::string& method, const std::string& path);
+
+  // Successful sendMessage calls recorded by the emulator, oldest first.
+  std::vector<nlohmann::json> SentMessages();
+  // Waits until at least `n` messages were sent; false after 30 s.
+  bool WaitForSentMessages(size_t n);
+  // Waits until GET /health satisfies `pred`; false after 30 s.
+  bool WaitForHealth(const std::function<bool(const nlohmann::json&)>& pred);
+
+  int grpc_port() const { return grpc_port_; }
+  std::string worker_address() const;
+
+ private:
+  std::map<std::string, std::string> worker_env_;
+  std::unique_ptr<ChildProcess> emulator_, worker_, gateway_;
+  int emulator_port_ = 0, grpc_port_ = 0, public_port_ = 0, admin_port_ = 0;
+};
+
+// One HTTP request on a fresh connection to 127.0.0.1:port.
+HttpReply Http(int port, const std::string& method, const std::string& path,
+               const std::string& body = "",
+               const std::map<std::string, std::string>& headers = {});
+
+}  // namespace telegate::testing
+
+#endif  // TELEGATE_TESTS_INTEGRATION_STACK_H_
