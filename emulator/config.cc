@@ -1,0 +1,78 @@
+#include "emulator/config.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "emulator/telegram_objects.h"
+#include "emulator/url.h"
+
+namespace telegate::emulator {
+namespace {
+
+// "<digits>:<letters, digits, _ or ->", like real bot tokens.
+bool IsValidToken(std::string_view token) {
+  size_t colon = token.find(':');
+  if (colon == 0 || colon == std::string_view::npos ||
+      colon + 1 == token.size()) {
+    return false;
+  }
+  for (char c : token.substr(0, colon)) {
+    if (c < '0' || c > '9') return false;
+  }
+  return IsValidSecretToken(token.substr(colon + 1));
+}
+
+}  // namespace
+
+const std::vector<SettingSpec>& EmulatorSettingSpecs() {
+  static const auto* specs = new std::vector<SettingSpec>{
+      {"EMULATOR_LISTEN", "listen", "127.0.0.1:8090",
+       "host:port for the Bot API and control API (port 0: any free port)"},
+      {"TELEGRAM_BOT_TOKEN", "token", "123456789:emulator-token",
+       "the only bot token the emulator accepts", /*secret=*/true},
+      {"EMULATOR_WEBHOOK_URL", "webhook_url", "",
+       "webhook to post updates to before any setWebhook call"},
+      {"TELEGATE_WEBHOOK_SECRET", "webhook_secret", "",
+       "secret token sent with the default webhook", /*secret=*/true},
+      {"TELEGATE_LOG_LEVEL", "log_level", "info", "debug, info, warn, error"},
+  };
+  return *specs;
+}
+
+absl::StatusOr<EmulatorConfig> LoadEmulatorConfig(const Settings& settings) {
+  EmulatorConfig config;
+  absl::StatusOr<HostPort> listen =
+      ParseHostPort(settings.Get("EMULATOR_LISTEN"));
+  if (!listen.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("EMULATOR_LISTEN: ", listen.status().message()));
+  }
+  config.listen = *listen;
+  config.token = settings.Get("TELEGRAM_BOT_TOKEN");
+  if (!IsValidToken(config.token)) {
+    return absl::InvalidArgumentError(
+        "TELEGRAM_BOT_TOKEN must look like <digits>:<letters, digits, _ or ->");
+  }
+  config.webhook_url = settings.Get("EMULATOR_WEBHOOK_URL");
+  if (!config.webhook_url.empty()) {
+    absl::StatusOr<WebhookUrl> url = ParseWebhookUrl(config.webhook_url);
+    if (!url.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("EMULATOR_WEBHOOK_URL: ", url.status().message()));
+    }
+  }
+  config.webhook_secret = settings.Get("TELEGATE_WEBHOOK_SECRET");
+  if (!config.webhook_secret.empty() &&
+      !IsValidSecretToken(config.webhook_secret)) {
+    return absl::InvalidArgumentError(
+        "TELEGATE_WEBHOOK_SECRET must be 1-256 of A-Z a-z 0-9 _ -");
+  }
+  std::string level = settings.Get("TELEGATE_LOG_LEVEL");
+  if (!log::ParseLevel(level, &config.log_level)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "TELEGATE_LOG_LEVEL must be debug, info, warn or error, got '", level,
+        "'"));
+  }
+  return config;
+}
+
+}  // namespace telegate::emulator
