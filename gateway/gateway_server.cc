@@ -27,7 +27,7 @@ void Configure(httplib::Server& server, int threads, size_t max_body) {
     const char* reason = res.status == 404   ? "not found"
                          : res.status == 413 ? "request body too large"
                          : res.status == 405 ? "method not allowed"
-                                             : "bad request";
+                                             : "malformed HTTP request";
     res.set_content(ErrorBody(reason), kJson);
     return httplib::Server::HandlerResponse::Handled;
   }));

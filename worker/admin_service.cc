@@ -1,5 +1,6 @@
 #include "worker/admin_service.h"
 
+#include "common/grpc_status.h"
 #include "common/log.h"
 #include "common/time_util.h"
 
@@ -14,7 +15,7 @@ int64_t AdminService::UptimeSeconds() const {
 grpc::Status AdminService::GetHealth(grpc::ServerContext*,
                                      const GetHealthRequest*,
                                      GetHealthResponse* response) {
-  BotSnapshot bot = runtime_->Snapshot();
+  BotSnapshot bot = deps_.runtime->Snapshot();
   bool healthy = bot.ready && bot.error_count < bot.error_threshold;
   response->set_status(healthy ? "healthy" : "unhealthy");
   response->set_bot_status(bot.bot_status);
@@ -23,7 +24,7 @@ grpc::Status AdminService::GetHealth(grpc::ServerContext*,
   response->set_restart_count(bot.restart_count);
   response->set_uptime_seconds(UptimeSeconds());
   response->set_timestamp(FormatRfc3339(absl::Now()));
-  response->set_environment(environment_);
+  response->set_environment(deps_.environment);
   response->set_bot_username(bot.bot_username);
   return grpc::Status::OK;
 }
@@ -31,10 +32,9 @@ grpc::Status AdminService::GetHealth(grpc::ServerContext*,
 grpc::Status AdminService::RestartBot(grpc::ServerContext*,
                                       const RestartBotRequest*,
                                       RestartBotResponse* response) {
-  absl::Status status = runtime_->Restart("admin request");
-  BotSnapshot bot = runtime_->Snapshot();
+  absl::Status status = deps_.runtime->Restart("admin request");
   response->set_ok(status.ok());
-  response->set_restart_count(bot.restart_count);
+  response->set_restart_count(deps_.runtime->Snapshot().restart_count);
   response->set_bot_status(status.ok() ? "OK" : std::string(status.message()));
   return grpc::Status::OK;
 }
@@ -42,28 +42,79 @@ grpc::Status AdminService::RestartBot(grpc::ServerContext*,
 grpc::Status AdminService::ResetErrors(grpc::ServerContext*,
                                        const ResetErrorsRequest*,
                                        ResetErrorsResponse* response) {
-  runtime_->ResetErrors();
-  response->set_error_count(runtime_->Snapshot().error_count);
+  deps_.runtime->ResetErrors();
+  response->set_error_count(deps_.runtime->Snapshot().error_count);
   return grpc::Status::OK;
 }
 
 grpc::Status AdminService::GetStats(grpc::ServerContext*,
                                     const GetStatsRequest*,
-                                    GetStatsResponse* response) {
-  BotSnapshot bot = runtime_->Snapshot();
-  response->set_updates_received(stats_->received.load());
-  response->set_updates_accepted(stats_->accepted.load());
-  response->set_updates_duplicate(stats_->duplicate.load());
-  response->set_updates_overloaded(stats_->overloaded.load());
-  response->set_updates_processed(stats_->processed.load());
-  response->set_updates_failed(stats_->failed.load());
-  response->set_sends_ok(stats_->sends_ok.load());
-  response->set_sends_failed(stats_->sends_failed.load());
-  response->set_error_count(bot.error_count);
-  response->set_restart_count(bot.restart_count);
-  response->set_queue_depth(dispatcher_->queue_depth());
-  response->set_uptime_seconds(UptimeSeconds());
-  response->set_threads(dispatcher_->threads());
+                                    GetStatsResponse* r) {
+  const WorkerStats& s = *deps_.stats;
+  BotSnapshot bot = deps_.runtime->Snapshot();
+  r->set_updates_received(s.received.load());
+  r->set_updates_accepted(s.accepted.load());
+  r->set_updates_duplicate(s.duplicate.load());
+  r->set_updates_overloaded(s.overloaded.load());
+  r->set_updates_processed(s.processed.load());
+  r->set_updates_failed(s.failed.load());
+  r->set_updates_replayed(s.replayed.load());
+  r->set_sends_ok(s.sends_ok.load());
+  r->set_sends_failed(s.sends_failed.load());
+  r->set_flood_waits(s.flood_waits.load());
+  r->set_retries(s.retries.load());
+  r->set_migrations(s.migrations.load());
+  r->set_rate_limited(s.rate_limited.load());
+  r->set_failed_deliveries(s.failed_deliveries.load());
+  r->set_error_count(bot.error_count);
+  r->set_restart_count(bot.restart_count);
+  r->set_queue_depth(deps_.intake->in_flight());
+  r->set_parked_chats(deps_.scheduler->parked());
+  r->set_uptime_seconds(UptimeSeconds());
+  r->set_threads(deps_.threads);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::ListFailedDeliveries(
+    grpc::ServerContext*, const ListFailedDeliveriesRequest* request,
+    ListFailedDeliveriesResponse* response) {
+  int limit = request->limit() > 0 ? std::min(request->limit(), 1000) : 100;
+  auto list = deps_.journal->ListFailedDeliveries(limit);
+  if (!list.ok()) return ToGrpcStatus(list.status());
+  for (const FailedDelivery& f : *list) {
+    telegate::v1::FailedDelivery* out = response->add_deliveries();
+    out->set_id(f.id);
+    out->set_update_id(f.update_id);
+    out->set_chat_key(f.chat_key);
+    out->set_method(f.method);
+    out->set_params_json(f.params_json);
+    out->set_error_code(f.error_code);
+    out->set_reason(f.reason);
+    out->set_failed_at(FormatRfc3339(absl::FromUnixMicros(f.failed_at_us)));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::RetryFailedDelivery(
+    grpc::ServerContext*, const RetryFailedDeliveryRequest* request,
+    RetryFailedDeliveryResponse* response) {
+  auto failed = deps_.journal->TakeFailedDelivery(request->id());
+  if (!failed.ok()) return ToGrpcStatus(failed.status());
+  nlohmann::json params =
+      nlohmann::json::parse(failed->params_json, nullptr, false);
+  if (params.is_discarded()) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "stored parameters are not valid JSON");
+  }
+  auto job = std::make_unique<Job>();
+  job->update_id = failed->update_id;
+  job->chat_key = failed->chat_key;
+  job->actions.push_back({failed->method, std::move(params)});
+  job->decided = true;
+  deps_.scheduler->Add(std::move(job));
+  log::Info("worker", "failed_delivery_retried",
+            {{"id", request->id()}, {"update_id", failed->update_id}});
+  response->set_queued(true);
   return grpc::Status::OK;
 }
 

@@ -1,7 +1,7 @@
-// gRPC adapter for telegate.v1.Admin: health, restart, error reset and
-// statistics, read from BotRuntime, Dispatcher and WorkerStats. Synchronous
-// service (RestartBot waits for getMe). All referenced objects must outlive
-// the gRPC server.
+// gRPC adapter for telegate.v1.Admin: health, restart, error reset,
+// statistics and failed deliveries, read from the worker's parts.
+// Synchronous service (RestartBot waits for getMe). Everything referenced
+// must outlive the gRPC server.
 #ifndef TELEGATE_WORKER_ADMIN_SERVICE_H_
 #define TELEGATE_WORKER_ADMIN_SERVICE_H_
 
@@ -10,20 +10,27 @@
 #include "absl/time/time.h"
 #include "telegate/v1/admin.grpc.pb.h"
 #include "worker/bot_runtime.h"
-#include "worker/dispatcher.h"
+#include "worker/chat_scheduler.h"
+#include "worker/intake.h"
+#include "worker/journal.h"
 #include "worker/stats.h"
 
 namespace telegate::worker {
 
+struct AdminDeps {
+  BotRuntime* runtime;
+  Intake* intake;
+  ChatScheduler* scheduler;
+  Journal* journal;
+  WorkerStats* stats;
+  int threads;
+  std::string environment;
+};
+
 class AdminService final : public telegate::v1::Admin::Service {
  public:
-  AdminService(BotRuntime* runtime, Dispatcher* dispatcher, WorkerStats* stats,
-               std::string environment)
-      : runtime_(runtime),
-        dispatcher_(dispatcher),
-        stats_(stats),
-        environment_(std::move(environment)),
-        started_(absl::Now()) {}
+  explicit AdminService(AdminDeps deps)
+      : deps_(std::move(deps)), started_(absl::Now()) {}
 
   grpc::Status GetHealth(grpc::ServerContext* context,
                          const telegate::v1::GetHealthRequest* request,
@@ -37,14 +44,19 @@ class AdminService final : public telegate::v1::Admin::Service {
   grpc::Status GetStats(grpc::ServerContext* context,
                         const telegate::v1::GetStatsRequest* request,
                         telegate::v1::GetStatsResponse* response) override;
+  grpc::Status ListFailedDeliveries(
+      grpc::ServerContext* context,
+      const telegate::v1::ListFailedDeliveriesRequest* request,
+      telegate::v1::ListFailedDeliveriesResponse* response) override;
+  grpc::Status RetryFailedDelivery(
+      grpc::ServerContext* context,
+      const telegate::v1::RetryFailedDeliveryRequest* request,
+      telegate::v1::RetryFailedDeliveryResponse* response) override;
 
  private:
   int64_t UptimeSeconds() const;
 
-  BotRuntime* const runtime_;
-  Dispatcher* const dispatcher_;
-  WorkerStats* const stats_;
-  const std::string environment_;
+  const AdminDeps deps_;
   const absl::Time started_;
 };
 

@@ -1,23 +1,30 @@
-// The plug-in point for bot logic: the worker calls Handle() for each update,
-// one chat's updates one at a time, on the thread that owns `api`.
-// Implementations must be thread-safe across different chats (Handle runs
-// concurrently on several threads) and must not keep `api` beyond the call.
+// The plug-in point for bot logic. A handler looks at one update and decides
+// which Bot API calls to make; the worker performs them — in order, per chat,
+// with retries, flood-control waits and failure records. Deciding is pure (no
+// I/O), so it is trivially testable and safe to re-run after a crash.
+// Implementations must be thread-safe: Decide runs concurrently for
+// different chats.
 #ifndef TELEGATE_WORKER_BOT_HANDLER_H_
 #define TELEGATE_WORKER_BOT_HANDLER_H_
 
-#include "absl/status/status.h"
+#include <string>
+#include <vector>
+
 #include "nlohmann/json.hpp"
-#include "worker/bot_api_client.h"
 
 namespace telegate::worker {
+
+// One Bot API call: method and JSON params (e.g. sendMessage with chat_id).
+struct BotAction {
+  std::string method;
+  nlohmann::json params;
+};
 
 class BotHandler {
  public:
   virtual ~BotHandler() = default;
-  // OK when the update was handled (including "nothing to do"); an error
-  // when a Bot API call failed, which counts towards the error counter.
-  virtual absl::Status Handle(const nlohmann::json& update,
-                              BotApiClient& api) = 0;
+  // The calls to make for `update`, in order; empty: accept, no reply.
+  virtual std::vector<BotAction> Decide(const nlohmann::json& update) = 0;
 };
 
 }  // namespace telegate::worker

@@ -24,6 +24,24 @@ const std::vector<SettingSpec>& WorkerSettingSpecs() {
        "accepted-but-unfinished updates before answering overloaded"},
       {"TELEGATE_SHUTDOWN_GRACE_MS", "shutdown_grace_ms", "10000",
        "time to finish queued updates on SIGTERM"},
+      {"TELEGATE_DATA_DIR", "data_dir", "./telegate-data",
+       "directory of the update journal (SQLite, WAL)"},
+      {"TELEGATE_JOURNAL_RETENTION_HOURS", "journal_retention_hours", "48",
+       "how long handled updates are kept for deduplication"},
+      {"TELEGATE_JOURNAL_SYNC", "journal_sync", "full",
+       "full: fsync each group commit (survives power loss); normal: survives "
+       "process crashes only"},
+      {"TELEGATE_MAX_ATTEMPTS", "max_attempts", "5",
+       "attempts of a call failing with 5xx/network errors before it is a "
+       "failed delivery"},
+      {"TELEGATE_RATE_LIMITS", "rate_limits", "off",
+       "proactive send limits (on/off); 429 retry_after is always honoured"},
+      {"TELEGATE_RATE_GLOBAL_PER_SECOND", "rate_global_per_second", "30",
+       "with rate limits: messages per second overall"},
+      {"TELEGATE_RATE_CHAT_INTERVAL_MS", "rate_chat_interval_ms", "1000",
+       "with rate limits: minimum gap between messages to one private chat"},
+      {"TELEGATE_RATE_GROUP_PER_MINUTE", "rate_group_per_minute", "20",
+       "with rate limits: messages per minute to one group"},
       {"TELEGATE_ENVIRONMENT", "environment", "development",
        "environment name shown in /health"},
       {"TELEGATE_LOG_LEVEL", "log_level", "info", "debug, info, warn, error"},
@@ -47,6 +65,28 @@ absl::StatusOr<WorkerConfig> LoadWorkerConfig(const Settings& settings) {
                    settings.GetInt("TELEGATE_QUEUE_LIMIT", 1, 10000000));
   ASSIGN_OR_RETURN(config.shutdown_grace_ms,
                    settings.GetInt("TELEGATE_SHUTDOWN_GRACE_MS", 0, 600000));
+  config.data_dir = settings.Get("TELEGATE_DATA_DIR");
+  ASSIGN_OR_RETURN(config.retention_hours,
+                   settings.GetInt("TELEGATE_JOURNAL_RETENTION_HOURS", 25,
+                                   24 * 365));
+  std::string sync = settings.Get("TELEGATE_JOURNAL_SYNC");
+  if (sync != "full" && sync != "normal") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "TELEGATE_JOURNAL_SYNC must be full or normal, got '", sync, "'"));
+  }
+  config.journal_sync = sync == "full" ? "FULL" : "NORMAL";
+  ASSIGN_OR_RETURN(int64_t attempts,
+                   settings.GetInt("TELEGATE_MAX_ATTEMPTS", 1, 100));
+  config.max_attempts = static_cast<int>(attempts);
+  ASSIGN_OR_RETURN(config.rate_limits, settings.GetBool("TELEGATE_RATE_LIMITS"));
+  ASSIGN_OR_RETURN(int64_t global,
+                   settings.GetInt("TELEGATE_RATE_GLOBAL_PER_SECOND", 1, 100000));
+  config.rate_global_per_second = static_cast<int>(global);
+  ASSIGN_OR_RETURN(config.rate_chat_interval_ms,
+                   settings.GetInt("TELEGATE_RATE_CHAT_INTERVAL_MS", 0, 60000));
+  ASSIGN_OR_RETURN(int64_t group,
+                   settings.GetInt("TELEGATE_RATE_GROUP_PER_MINUTE", 1, 100000));
+  config.rate_group_per_minute = static_cast<int>(group);
   config.environment = settings.Get("TELEGATE_ENVIRONMENT");
   config.log_level = settings.Get("TELEGATE_LOG_LEVEL");
   log::Level level;

@@ -19,6 +19,14 @@ struct WorkerConfig {
   int64_t error_threshold = 10;
   int64_t queue_limit = 1000;
   int64_t shutdown_grace_ms = 10000;
+  std::string data_dir;
+  int64_t retention_hours = 48;
+  std::string journal_sync = "FULL";
+  int max_attempts = 5;
+  bool rate_limits = false;
+  int rate_global_per_second = 30;
+  int64_t rate_chat_interval_ms = 1000;
+  int rate_group_per_minute = 20;
   std::string environment;
   std::string log_level;
 };

@@ -52,10 +52,10 @@ std::optional<BotAction> DecideEchoReply(const nlohmann::json& update) {
                    {{"chat_id", chat_id->get<int64_t>()}, {"text", reply}}};
 }
 
-absl::Status EchoBot::Handle(const nlohmann::json& update, BotApiClient& api) {
+std::vector<BotAction> EchoBot::Decide(const nlohmann::json& update) {
   std::optional<BotAction> action = DecideEchoReply(update);
-  if (!action) return absl::OkStatus();
-  return CallOrError(api, action->method, action->params).status();
+  if (!action) return {};
+  return {std::move(*action)};
 }
 
 }  // namespace telegate::worker

@@ -13,19 +13,12 @@
 
 namespace telegate::worker {
 
-// A reply the echo bot decided on: which method, with which params.
-struct BotAction {
-  std::string method;
-  nlohmann::json params;
-};
-
 // Pure decision, no I/O: what to send for `update` (nullopt: nothing).
 std::optional<BotAction> DecideEchoReply(const nlohmann::json& update);
 
 class EchoBot : public BotHandler {
  public:
-  absl::Status Handle(const nlohmann::json& update,
-                      BotApiClient& api) override;
+  std::vector<BotAction> Decide(const nlohmann::json& update) override;
 };
 
 inline constexpr std::string_view kHelpText =

@@ -13,7 +13,7 @@ using telegate::v1::Update;
 
 class StreamReactor : public grpc::ServerBidiReactor<Update, Ack> {
  public:
-  explicit StreamReactor(Dispatcher* dispatcher) : dispatcher_(dispatcher) {
+  explicit StreamReactor(Intake* intake) : intake_(intake) {
     StartRead(&request_);
   }
 
@@ -24,28 +24,25 @@ class StreamReactor : public grpc::ServerBidiReactor<Update, Ack> {
       MaybeFinishLocked();
       return;
     }
-    Ack ack;
-    if (request_.update_id() < 0 || request_.payload().empty()) {
-      ack.set_seq(request_.seq());
-      ack.set_update_id(request_.update_id());
+    uint64_t seq = request_.seq();
+    int64_t update_id = request_.update_id();
+    if (update_id < 0 || request_.payload().empty()) {
+      Ack ack;
+      ack.set_seq(seq);
+      ack.set_update_id(update_id);
       ack.set_result(Ack::REJECTED);
       ack.set_reason("update_id must be non-negative and payload non-empty");
+      QueueAck(std::move(ack));
     } else {
-      QueuedUpdate update{request_.update_id(), request_.chat_key(),
-                          std::move(*request_.mutable_payload())};
-      ack = MakeAck(request_, dispatcher_->Submit(std::move(update)));
-    }
-    {
-      absl::MutexLock lock(&mu_);
-      if (broken_) {
-        StartRead(&request_);
-        return;
+      {
+        absl::MutexLock lock(&mu_);
+        ++pending_;
       }
-      writes_.push_back(std::move(ack));
-      if (!writing_) {
-        writing_ = true;
-        StartWrite(&writes_.front());
-      }
+      intake_->Submit(update_id, std::move(*request_.mutable_chat_key()),
+                      std::move(*request_.mutable_payload()),
+                      [this, seq, update_id](SubmitResult result) {
+                        QueueAck(MakeAck(seq, update_id, result), true);
+                      });
     }
     StartRead(&request_);
   }
@@ -55,8 +52,8 @@ class StreamReactor : public grpc::ServerBidiReactor<Update, Ack> {
     writes_.pop_front();
     writing_ = false;
     if (!ok) {
-      // The stream is broken; the gateway will resend what it lacks an ack
-      // for. Drop queued acks and let reads finish the call.
+      // The gateway is gone; it fails its waiting webhooks with 503 and
+      // Telegram redelivers. Drop acks still queued.
       writes_.clear();
       broken_ = true;
     }
@@ -71,17 +68,32 @@ class StreamReactor : public grpc::ServerBidiReactor<Update, Ack> {
   void OnDone() override { delete this; }
 
  private:
+  // `from_intake`: this ack answers a Submit counted in `pending_`.
+  void QueueAck(Ack ack, bool from_intake = false) {
+    absl::MutexLock lock(&mu_);
+    if (from_intake) --pending_;
+    if (!broken_) {
+      writes_.push_back(std::move(ack));
+      if (!writing_) {
+        writing_ = true;
+        StartWrite(&writes_.front());
+      }
+    }
+    MaybeFinishLocked();
+  }
+
   void MaybeFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (reads_done_ && !writing_ && !finished_) {
+    if (reads_done_ && pending_ == 0 && !writing_ && !finished_) {
       finished_ = true;
       Finish(grpc::Status::OK);
     }
   }
 
-  Dispatcher* const dispatcher_;
+  Intake* const intake_;
   Update request_;  // only touched by the read chain
   absl::Mutex mu_;
   std::deque<Ack> writes_ ABSL_GUARDED_BY(mu_);
+  int64_t pending_ ABSL_GUARDED_BY(mu_) = 0;  // submits awaiting an answer
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
@@ -90,10 +102,10 @@ class StreamReactor : public grpc::ServerBidiReactor<Update, Ack> {
 
 }  // namespace
 
-Ack MakeAck(const Update& update, SubmitResult result) {
+Ack MakeAck(uint64_t seq, int64_t update_id, SubmitResult result) {
   Ack ack;
-  ack.set_seq(update.seq());
-  ack.set_update_id(update.update_id());
+  ack.set_seq(seq);
+  ack.set_update_id(update_id);
   switch (result) {
     case SubmitResult::kAccepted:
       ack.set_result(Ack::ACCEPTED);
@@ -111,6 +123,11 @@ Ack MakeAck(const Update& update, SubmitResult result) {
       ack.set_reason("worker is shutting down");
       ack.set_retry_after_seconds(1);
       break;
+    case SubmitResult::kJournalError:
+      ack.set_result(Ack::OVERLOADED);
+      ack.set_reason("worker could not journal the update");
+      ack.set_retry_after_seconds(5);
+      break;
   }
   return ack;
 }
@@ -118,7 +135,7 @@ Ack MakeAck(const Update& update, SubmitResult result) {
 grpc::ServerBidiReactor<Update, Ack>* UpdatesService::Stream(
     grpc::CallbackServerContext* /*context*/) {
   log::Debug("worker", "stream_opened");
-  return new StreamReactor(dispatcher_);
+  return new StreamReactor(intake_);
 }
 
 }  // namespace telegate::worker

@@ -1,28 +1,30 @@
 // gRPC adapter for telegate.v1.Updates/Stream: reads updates from a gateway,
-// submits each to the Dispatcher and writes one Ack per update. Callback API:
+// submits each to the Intake and writes one Ack per update once the Intake
+// decided (after the journal commit for accepted ones). Callback API:
 // reactor callbacks never block; one write in flight, the next started from
-// OnWriteDone. The service must outlive the gRPC server's shutdown.
+// OnWriteDone; the call finishes only when reads are done and every ack is
+// written. The service must outlive the gRPC server's shutdown.
 #ifndef TELEGATE_WORKER_UPDATES_SERVICE_H_
 #define TELEGATE_WORKER_UPDATES_SERVICE_H_
 
 #include "telegate/v1/updates.grpc.pb.h"
-#include "worker/dispatcher.h"
+#include "worker/intake.h"
 
 namespace telegate::worker {
 
-// Maps a dispatcher decision to the ack sent back to the gateway.
-telegate::v1::Ack MakeAck(const telegate::v1::Update& update,
+// Maps an intake decision to the ack sent back to the gateway.
+telegate::v1::Ack MakeAck(uint64_t seq, int64_t update_id,
                           SubmitResult result);
 
 class UpdatesService final : public telegate::v1::Updates::CallbackService {
  public:
-  explicit UpdatesService(Dispatcher* dispatcher) : dispatcher_(dispatcher) {}
+  explicit UpdatesService(Intake* intake) : intake_(intake) {}
 
   grpc::ServerBidiReactor<telegate::v1::Update, telegate::v1::Ack>* Stream(
       grpc::CallbackServerContext* context) override;
 
  private:
-  Dispatcher* const dispatcher_;
+  Intake* const intake_;
 };
 
 }  // namespace telegate::worker

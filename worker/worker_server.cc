@@ -1,43 +1,71 @@
 #include "worker/worker_server.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "worker/admin_service.h"
 #include "worker/bot_runtime.h"
-#include "worker/dispatcher.h"
+#include "worker/chat_scheduler.h"
+#include "worker/intake.h"
 #include "worker/stats.h"
+#include "worker/update_processor.h"
 #include "worker/updates_service.h"
 
 namespace telegate::worker {
 
 WorkerServer::WorkerServer(WorkerConfig config,
                            std::unique_ptr<BotApiClientFactory> client_factory,
-                           std::unique_ptr<BotHandler> handler)
+                           std::unique_ptr<BotHandler> handler,
+                           std::unique_ptr<Journal> journal)
     : config_(std::move(config)),
       client_factory_(std::move(client_factory)),
       handler_(std::move(handler)),
-      stats_(std::make_unique<WorkerStats>()) {
-  runtime_ = std::make_unique<BotRuntime>(client_factory_.get(),
-                                          config_.error_threshold);
-  DispatcherOptions options;
-  options.threads = config_.threads;
-  options.queue_limit = config_.queue_limit;
-  dispatcher_ = std::make_unique<Dispatcher>(options, runtime_.get(),
-                                             handler_.get(), stats_.get());
-  updates_service_ = std::make_unique<UpdatesService>(dispatcher_.get());
-  admin_service_ = std::make_unique<AdminService>(
-      runtime_.get(), dispatcher_.get(), stats_.get(), config_.environment);
-}
+      journal_(std::move(journal)),
+      stats_(std::make_unique<WorkerStats>()),
+      runtime_(std::make_unique<BotRuntime>(client_factory_.get(),
+                                            config_.error_threshold)),
+      scheduler_(std::make_unique<ChatScheduler>()) {}
 
 WorkerServer::~WorkerServer() { Shutdown(); }
 
 absl::StatusOr<int> WorkerServer::Start() {
+  if (journal_ == nullptr) {
+    SqliteJournalOptions options;
+    options.path = config_.data_dir + "/journal.db";
+    options.retention = absl::Hours(config_.retention_hours);
+    options.synchronous = config_.journal_sync;
+    absl::StatusOr<std::unique_ptr<Journal>> journal =
+        OpenSqliteJournal(options);
+    if (!journal.ok()) return journal.status();
+    journal_ = std::move(*journal);
+  }
+  intake_ = std::make_unique<Intake>(journal_.get(), scheduler_.get(),
+                                     stats_.get(), config_.queue_limit);
+  ProcessorOptions options;
+  options.threads = config_.threads;
+  options.retry.max_attempts = config_.max_attempts;
+  if (config_.rate_limits) {
+    options.rate_limits = RateLimits{
+        config_.rate_global_per_second,
+        absl::Milliseconds(config_.rate_chat_interval_ms),
+        config_.rate_group_per_minute};
+  }
+  processor_ = std::make_unique<UpdateProcessor>(
+      options, scheduler_.get(), journal_.get(), runtime_.get(),
+      handler_.get(), stats_.get());
+  updates_service_ = std::make_unique<UpdatesService>(intake_.get());
+  admin_service_ = std::make_unique<AdminService>(
+      AdminDeps{runtime_.get(), intake_.get(), scheduler_.get(),
+                journal_.get(), stats_.get(), config_.threads,
+                config_.environment});
+
   runtime_->Initialize().IgnoreError();  // logged; visible in /health
-  dispatcher_->Start();
+  if (absl::Status replay = intake_->Replay(); !replay.ok()) return replay;
+  processor_->Start();
+  started_ = true;
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -58,12 +86,15 @@ absl::StatusOr<int> WorkerServer::Start() {
 }
 
 void WorkerServer::Shutdown() {
-  if (shut_down_) return;
+  if (shut_down_ || !started_) return;
   shut_down_ = true;
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->SetServingStatus(false);
   }
-  dispatcher_->Stop(absl::Milliseconds(config_.shutdown_grace_ms));
+  intake_->Stop();
+  processor_->Stop(absl::Milliseconds(config_.shutdown_grace_ms));
+  // Acks already promised are committed before the streams close.
+  journal_->Flush();
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now() +
                       std::chrono::seconds(1));

@@ -1,6 +1,7 @@
-// WorkerServer: wires the worker together — BotRuntime, Dispatcher, the
-// Updates and Admin gRPC services, reflection and grpc.health.v1 — on one
-// gRPC listener. Start once, Shutdown once (also from the destructor).
+// WorkerServer: wires the worker together — Journal, BotRuntime, Intake,
+// ChatScheduler, UpdateProcessor, the Updates and Admin gRPC services,
+// reflection and grpc.health.v1 — on one gRPC listener. Start once,
+// Shutdown once (also from the destructor).
 #ifndef TELEGATE_WORKER_WORKER_SERVER_H_
 #define TELEGATE_WORKER_WORKER_SERVER_H_
 
@@ -10,6 +11,7 @@
 #include "worker/bot_api_client.h"
 #include "worker/bot_handler.h"
 #include "worker/config.h"
+#include "worker/journal.h"
 
 namespace grpc {
 class Server;
@@ -19,35 +21,46 @@ namespace telegate::worker {
 
 class AdminService;
 class BotRuntime;
-class Dispatcher;
+class ChatScheduler;
+class Intake;
+class UpdateProcessor;
 class UpdatesService;
 struct WorkerStats;
 
 class WorkerServer {
  public:
+  // `journal` may be null: Start() then opens the SQLite journal in
+  // config.data_dir.
   WorkerServer(WorkerConfig config,
                std::unique_ptr<BotApiClientFactory> client_factory,
-               std::unique_ptr<BotHandler> handler);
+               std::unique_ptr<BotHandler> handler,
+               std::unique_ptr<Journal> journal = nullptr);
   ~WorkerServer();
 
-  // Checks the bot (getMe; a failure is logged and reported as unhealthy,
-  // not fatal), starts the threads and the gRPC server. Returns the port.
+  // Opens the journal, checks the bot (getMe; a failure is logged and
+  // reported as unhealthy, not fatal), replays unfinished updates, starts
+  // the threads and the gRPC server. Returns the bound port.
   absl::StatusOr<int> Start();
 
-  // Refuses new updates, drains queued ones within the configured grace,
-  // then stops the gRPC server. Idempotent.
+  // Refuses new updates, lets queued ones finish within the configured
+  // grace (the rest stay journaled for the next start), stops gRPC.
+  // Idempotent.
   void Shutdown();
 
  private:
   const WorkerConfig config_;
   std::unique_ptr<BotApiClientFactory> client_factory_;
   std::unique_ptr<BotHandler> handler_;
+  std::unique_ptr<Journal> journal_;
   std::unique_ptr<WorkerStats> stats_;
   std::unique_ptr<BotRuntime> runtime_;
-  std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<ChatScheduler> scheduler_;
+  std::unique_ptr<Intake> intake_;
+  std::unique_ptr<UpdateProcessor> processor_;
   std::unique_ptr<UpdatesService> updates_service_;
   std::unique_ptr<AdminService> admin_service_;
   std::unique_ptr<grpc::Server> server_;
+  bool started_ = false;
   bool shut_down_ = false;
 };
 

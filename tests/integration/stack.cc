@@ -1,10 +1,12 @@
 #include "tests/integration/stack.h"
 
 #include <httplib.h>
+#include <stdlib.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gtest/gtest.h"
 
 namespace telegate::testing {
 namespace {
@@ -47,6 +49,11 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(
     std::map<std::string, std::string> worker_env) {
   auto stack = std::make_unique<Stack>();
   stack->worker_env_ = std::move(worker_env);
+  std::string dir_template = ::testing::TempDir() + "telegate-XXXXXX";
+  if (mkdtemp(dir_template.data()) == nullptr) {
+    return absl::InternalError("mkdtemp failed");
+  }
+  stack->data_dir_ = dir_template;
 
   auto env = BaseEnv();
   env["TELEGRAM_BOT_TOKEN"] = kToken;
@@ -60,13 +67,7 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(
 
   if (absl::Status s = stack->StartWorker(); !s.ok()) return s;
 
-  env = BaseEnv();
-  env["TELEGATE_WEBHOOK_SECRET"] = kSecret;
-  env["TELEGATE_LISTEN"] = "127.0.0.1:0";
-  env["TELEGATE_ADMIN_LISTEN"] = "127.0.0.1:0";
-  env["TELEGATE_WORKER_ADDRESS"] = stack->worker_address();
-  env["TELEGATE_ACK_TIMEOUT_MS"] = "5000";
-  auto gateway = ChildProcess::Start(BinaryPath("telegate-gateway"), {}, env);
+  auto gateway = stack->LaunchGateway();
   if (!gateway.ok()) return gateway.status();
   stack->gateway_ = std::move(*gateway);
   auto pub = stack->gateway_->WaitForListening("public", kStartTimeout);
@@ -93,6 +94,28 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(
   return stack;
 }
 
+absl::StatusOr<std::unique_ptr<ChildProcess>> Stack::LaunchGateway() {
+  auto env = BaseEnv();
+  env["TELEGATE_WEBHOOK_SECRET"] = kSecret;
+  env["TELEGATE_LISTEN"] = "127.0.0.1:0";
+  env["TELEGATE_ADMIN_LISTEN"] = "127.0.0.1:0";
+  env["TELEGATE_WORKER_ADDRESS"] = worker_address();
+  env["TELEGATE_ACK_TIMEOUT_MS"] = "5000";
+  return ChildProcess::Start(BinaryPath("telegate-gateway"), {}, env);
+}
+
+absl::StatusOr<int> Stack::StartExtraGateway() {
+  auto gateway = LaunchGateway();
+  if (!gateway.ok()) return gateway.status();
+  auto pub = (*gateway)->WaitForListening("public", kStartTimeout);
+  if (!pub.ok()) return pub.status();
+  if (!(*gateway)->WaitForEvent("worker_stream_opened", kStartTimeout).ok()) {
+    return absl::UnavailableError("extra gateway never opened its stream");
+  }
+  extra_gateways_.push_back(std::move(*gateway));
+  return PortOf(*pub);
+}
+
 absl::Status Stack::StartWorker() {
   auto env = BaseEnv();
   env["TELEGRAM_BOT_TOKEN"] = kToken;
@@ -100,6 +123,9 @@ absl::Status Stack::StartWorker() {
       absl::StrCat("http://127.0.0.1:", emulator_port_);
   env["TELEGATE_GRPC_LISTEN"] = absl::StrCat("127.0.0.1:", grpc_port_);
   env["TELEGATE_ENVIRONMENT"] = "integration";
+  env["TELEGATE_DATA_DIR"] = data_dir_;
+  // Tests run many in parallel on a small machine: commit without fsync.
+  env["TELEGATE_JOURNAL_SYNC"] = "normal";
   for (const auto& [k, v] : worker_env_) env[k] = v;
   auto worker = ChildProcess::Start(BinaryPath("telegate-worker"), {}, env);
   if (!worker.ok()) return worker.status();
@@ -123,6 +149,11 @@ HttpReply Stack::PostWebhook(const std::string& body, const char* secret) {
   std::map<std::string, std::string> headers;
   if (secret != nullptr) headers["X-Telegram-Bot-Api-Secret-Token"] = secret;
   return Http(public_port_, "POST", "/webhook", body, headers);
+}
+
+HttpReply Stack::PostWebhookTo(int port, const std::string& body) {
+  return Http(port, "POST", "/webhook", body,
+              {{"X-Telegram-Bot-Api-Secret-Token", kSecret}});
 }
 
 HttpReply Stack::Emulator(const std::string& method, const std::string& path,

@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
-#include "tests/integration/child_process.h"
+#include "testing/child_process.h"
 
 namespace telegate::testing {
 
@@ -34,8 +34,11 @@ class Stack {
   static absl::StatusOr<std::unique_ptr<Stack>> Start(
       std::map<std::string, std::string> worker_env = {});
 
-  // Starts (again) a worker on the same gRPC port.
+  // Starts (again) a worker on the same gRPC port and journal.
   absl::Status StartWorker();
+  // Starts one more gateway in front of the same worker; returns its public
+  // port.
+  absl::StatusOr<int> StartExtraGateway();
   ChildProcess& worker() { return *worker_; }
   ChildProcess& gateway() { return *gateway_; }
   ChildProcess& emulator() { return *emulator_; }
@@ -45,6 +48,7 @@ class Stack {
   // Posts `body` to the gateway's webhook with the given secret header
   // (none when `secret` is nullptr).
   HttpReply PostWebhook(const std::string& body, const char* secret = kSecret);
+  HttpReply PostWebhookTo(int port, const std::string& body);
 
   HttpReply Emulator(const std::string& method, const std::string& path,
                      const std::string& body = "");
@@ -63,7 +67,11 @@ class Stack {
 
  private:
   std::map<std::string, std::string> worker_env_;
+  std::string data_dir_;  // the worker's journal, kept across restarts
+  absl::StatusOr<std::unique_ptr<ChildProcess>> LaunchGateway();
+
   std::unique_ptr<ChildProcess> emulator_, worker_, gateway_;
+  std::vector<std::unique_ptr<ChildProcess>> extra_gateways_;
   int emulator_port_ = 0, grpc_port_ = 0, public_port_ = 0, admin_port_ = 0;
 };
 

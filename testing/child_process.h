@@ -2,8 +2,8 @@
 // its stderr (our JSON log lines) and lets the test wait for a log event,
 // e.g. the "listening" line that carries the bound port. Thread-safe.
 // The destructor kills (SIGKILL) a process that is still running.
-#ifndef TELEGATE_TESTS_INTEGRATION_CHILD_PROCESS_H_
-#define TELEGATE_TESTS_INTEGRATION_CHILD_PROCESS_H_
+#ifndef TELEGATE_TESTING_CHILD_PROCESS_H_
+#define TELEGATE_TESTING_CHILD_PROCESS_H_
 
 #include <sys/types.h>
 
@@ -41,6 +41,10 @@ class ChildProcess {
   // Waits for the process to exit; returns its exit code (128+N if killed).
   int Wait();
 
+  // Resident memory now and at its peak (VmRSS, VmHWM), in KiB; -1 if gone.
+  int64_t RssKb() const;
+  int64_t PeakRssKb() const;
+
   // Every stderr line so far, for diagnostics.
   std::string Output() const;
   pid_t pid() const { return pid_; }
@@ -70,4 +74,4 @@ int PortOf(const std::string& address);
 
 }  // namespace telegate::testing
 
-#endif  // TELEGATE_TESTS_INTEGRATION_CHILD_PROCESS_H_
+#endif  // TELEGATE_TESTING_CHILD_PROCESS_H_

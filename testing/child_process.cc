@@ -1,4 +1,4 @@
-#include "tests/integration/child_process.h"
+#include "testing/child_process.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -136,6 +137,29 @@ int ChildProcess::Wait() {
                                  : 128 + WTERMSIG(status);
   return exit_code_;
 }
+
+namespace {
+
+int64_t StatusField(pid_t pid, const std::string& field) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) {
+      int64_t kb = -1;
+      std::string digits;
+      for (char c : line) {
+        if (c >= '0' && c <= '9') digits.push_back(c);
+      }
+      return absl::SimpleAtoi(digits, &kb) ? kb : -1;
+    }
+  }
+  return -1;
+}
+
+}  // namespace
+
+int64_t ChildProcess::RssKb() const { return StatusField(pid_, "VmRSS"); }
+int64_t ChildProcess::PeakRssKb() const { return StatusField(pid_, "VmHWM"); }
 
 std::string ChildProcess::Output() const {
   absl::MutexLock lock(&mu_);

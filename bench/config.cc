@@ -1,0 +1,55 @@
+#include "bench/config.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace telegate::bench {
+
+const std::vector<SettingSpec>& BenchSettingSpecs() {
+  static const auto* specs = new std::vector<SettingSpec>{
+      {"BENCH_CHATS", "chats", "200", "private chats sending messages"},
+      {"BENCH_MESSAGES", "messages", "50", "text messages per chat"},
+      {"BENCH_CONNECTIONS", "connections", "40",
+       "webhook connections (Telegram's max_connections), one thread each"},
+      {"BENCH_WORKER_THREADS", "worker_threads", "",
+       "TELEGATE_WORKER_THREADS for the worker (empty: its default)"},
+      {"BENCH_QUEUE_LIMIT", "queue_limit", "10000",
+       "TELEGATE_QUEUE_LIMIT for the worker (small values provoke 503 + "
+       "redelivery)"},
+      {"BENCH_BIN_DIR", "bin_dir", "",
+       "directory of telegate-worker and telegate-gateway (empty: the "
+       "bench binary's directory)"},
+      {"BENCH_JSON", "json", "", "also write the report as JSON to this file"},
+  };
+  return *specs;
+}
+
+absl::StatusOr<BenchConfig> LoadBenchConfig(const Settings& settings,
+                                            const std::string& self_dir) {
+  BenchConfig config;
+  ASSIGN_OR_RETURN(int64_t chats, settings.GetInt("BENCH_CHATS", 1, 1000000));
+  ASSIGN_OR_RETURN(int64_t messages,
+                   settings.GetInt("BENCH_MESSAGES", 1, 1000000));
+  ASSIGN_OR_RETURN(int64_t connections,
+                   settings.GetInt("BENCH_CONNECTIONS", 1, 1000));
+  if (chats * messages > 10000000) {
+    return absl::InvalidArgumentError(
+        "BENCH_CHATS x BENCH_MESSAGES must be at most 10000000");
+  }
+  config.chats = static_cast<int>(chats);
+  config.messages = static_cast<int>(messages);
+  config.connections = static_cast<int>(connections);
+  config.worker_threads = settings.Get("BENCH_WORKER_THREADS");
+  if (!config.worker_threads.empty()) {
+    RETURN_IF_ERROR(settings.GetInt("BENCH_WORKER_THREADS", 1, 256).status());
+  }
+  ASSIGN_OR_RETURN(int64_t queue_limit,
+                   settings.GetInt("BENCH_QUEUE_LIMIT", 1, 10000000));
+  config.queue_limit = static_cast<int>(queue_limit);
+  config.bin_dir = settings.Get("BENCH_BIN_DIR");
+  if (config.bin_dir.empty()) config.bin_dir = self_dir;
+  config.json_path = settings.Get("BENCH_JSON");
+  return config;
+}
+
+}  // namespace telegate::bench

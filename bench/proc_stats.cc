@@ -1,0 +1,91 @@
+#include "bench/proc_stats.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace telegate::bench {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+absl::StatusOr<double> ParsePeakRssMb(std::string_view status_text) {
+  for (absl::string_view line : absl::StrSplit(
+           absl::string_view(status_text.data(), status_text.size()), '\n')) {
+    if (!absl::ConsumePrefix(&line, "VmHWM:")) continue;
+    line = absl::StripAsciiWhitespace(line);
+    absl::ConsumeSuffix(&line, "kB");
+    int64_t kb = 0;
+    if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(line), &kb)) break;
+    return static_cast<double>(kb) / 1024.0;
+  }
+  return absl::InvalidArgumentError("no VmHWM line");
+}
+
+absl::StatusOr<double> ParseCpuSeconds(std::string_view stat_text,
+                                       long ticks_per_second) {
+  // "pid (comm) state ppid ..."; comm may hold spaces and parentheses, so
+  // fields are counted after the last ')'. utime and stime are fields 14
+  // and 15 (1-based), i.e. the 12th and 13th after the ')'.
+  size_t paren = stat_text.rfind(')');
+  if (paren == std::string_view::npos || ticks_per_second <= 0) {
+    return absl::InvalidArgumentError("malformed stat");
+  }
+  std::vector<absl::string_view> fields =
+      absl::StrSplit(absl::string_view(stat_text.data() + paren + 1,
+                                       stat_text.size() - paren - 1),
+                     ' ', absl::SkipEmpty());
+  int64_t utime = 0, stime = 0;
+  if (fields.size() < 13 || !absl::SimpleAtoi(fields[11], &utime) ||
+      !absl::SimpleAtoi(fields[12], &stime)) {
+    return absl::InvalidArgumentError("malformed stat");
+  }
+  return static_cast<double>(utime + stime) /
+         static_cast<double>(ticks_per_second);
+}
+
+absl::StatusOr<ProcStats> ReadProcStats(pid_t pid) {
+  std::string dir = absl::StrCat("/proc/", pid, "/");
+  absl::StatusOr<std::string> status = ReadFile(dir + "status");
+  if (!status.ok()) return status.status();
+  absl::StatusOr<std::string> stat = ReadFile(dir + "stat");
+  if (!stat.ok()) return stat.status();
+  ProcStats out;
+  absl::StatusOr<double> rss = ParsePeakRssMb(*status);
+  if (!rss.ok()) return rss.status();
+  out.peak_rss_mb = *rss;
+  absl::StatusOr<double> cpu = ParseCpuSeconds(*stat, sysconf(_SC_CLK_TCK));
+  if (!cpu.ok()) return cpu.status();
+  out.cpu_seconds = *cpu;
+  return out;
+}
+
+double SelfCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) +
+           static_cast<double>(tv.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+}  // namespace telegate::bench

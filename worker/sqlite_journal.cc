@@ -1,0 +1,538 @@
+#include "worker/sqlite_journal.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include "absl/memory/memory.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+
+namespace telegate::worker {
+namespace {
+
+constexpr char kComponent[] = "journal";
+
+constexpr char kSchema[] = R"sql(
+CREATE TABLE IF NOT EXISTS updates(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  update_id INTEGER NOT NULL UNIQUE,
+  chat_key TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  accepted_at_us INTEGER NOT NULL,
+  done_at_us INTEGER);
+-- Entries are (done_at_us, seq): serves both the prune range scan and the
+-- "done_at_us IS NULL ORDER BY seq" replay scan.
+CREATE INDEX IF NOT EXISTS updates_by_done_at ON updates(done_at_us);
+CREATE TABLE IF NOT EXISTS failed_deliveries(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  update_id INTEGER NOT NULL,
+  chat_key TEXT NOT NULL,
+  method TEXT NOT NULL,
+  params_json TEXT NOT NULL,
+  error_code INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  failed_at_us INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS failed_deliveries_by_failed_at
+  ON failed_deliveries(failed_at_us);
+)sql";
+
+constexpr char kFailedColumns[] =
+    "id, update_id, chat_key, method, params_json, error_code, reason, "
+    "failed_at_us";
+
+absl::StatusCode CodeFor(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::StatusCode::kUnavailable;
+    case SQLITE_FULL:
+      return absl::StatusCode::kResourceExhausted;
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+    case SQLITE_NOTADB:
+      return absl::StatusCode::kFailedPrecondition;
+    case SQLITE_CORRUPT:
+      return absl::StatusCode::kDataLoss;
+    default:
+      return absl::StatusCode::kInternal;
+  }
+}
+
+// Resets a statement (and drops its bindings) when leaving the scope.
+class ScopedReset {
+ public:
+  explicit ScopedReset(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~ScopedReset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  ScopedReset(const ScopedReset&) = delete;
+  ScopedReset& operator=(const ScopedReset&) = delete;
+
+ private:
+  sqlite3_stmt* const stmt_;
+};
+
+// The bound strings must outlive the step (SQLITE_STATIC): they do, since
+// every statement is reset before the call that bound them returns.
+void BindText(sqlite3_stmt* stmt, int index, const std::string& text) {
+  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()),
+                    SQLITE_STATIC);
+}
+
+std::string ColumnString(sqlite3_stmt* stmt, int index) {
+  const void* data = sqlite3_column_blob(stmt, index);
+  int size = sqlite3_column_bytes(stmt, index);
+  if (data == nullptr || size <= 0) return std::string();
+  return std::string(static_cast<const char*>(data), size);
+}
+
+FailedDelivery ReadFailedDelivery(sqlite3_stmt* stmt) {
+  FailedDelivery failed;
+  failed.id = sqlite3_column_int64(stmt, 0);
+  failed.update_id = sqlite3_column_int64(stmt, 1);
+  failed.chat_key = ColumnString(stmt, 2);
+  failed.method = ColumnString(stmt, 3);
+  failed.params_json = ColumnString(stmt, 4);
+  failed.error_code = sqlite3_column_int(stmt, 5);
+  failed.reason = ColumnString(stmt, 6);
+  failed.failed_at_us = sqlite3_column_int64(stmt, 7);
+  return failed;
+}
+
+// "full" -> "FULL"; empty when not a valid PRAGMA synchronous value (the
+// value is spliced into SQL, so only these four are allowed).
+std::string NormalizeSynchronous(const std::string& value) {
+  std::string upper = value;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return std::toupper(c); });
+  if (upper == "OFF" || upper == "NORMAL" || upper == "FULL" ||
+      upper == "EXTRA") {
+    return upper;
+  }
+  return std::string();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Journal>> OpenSqliteJournal(
+    SqliteJournalOptions options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteJournal> journal,
+                   SqliteJournal::Open(std::move(options)));
+  return std::unique_ptr<Journal>(std::move(journal));
+}
+
+absl::StatusOr<std::unique_ptr<SqliteJournal>> SqliteJournal::Open(
+    SqliteJournalOptions options, absl::Duration busy_timeout) {
+  if (options.path.empty()) {
+    return absl::InvalidArgumentError("journal path is empty");
+  }
+  if (options.max_batch < 1) {
+    return absl::InvalidArgumentError("journal max_batch must be at least 1");
+  }
+  if (options.retention <= absl::ZeroDuration() ||
+      options.prune_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "journal retention and prune_interval must be positive");
+  }
+  std::string synchronous = NormalizeSynchronous(options.synchronous);
+  if (synchronous.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("journal synchronous must be OFF, NORMAL, FULL or EXTRA, "
+                     "not \"",
+                     options.synchronous, "\""));
+  }
+  options.synchronous = synchronous;
+  if (!options.clock) options.clock = [] { return absl::Now(); };
+
+  std::filesystem::path parent =
+      std::filesystem::path(options.path).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot create journal directory ", parent.string(),
+                       ": ", ec.message()));
+    }
+  }
+
+  auto journal = absl::WrapUnique(new SqliteJournal(std::move(options)));
+  absl::Status init = journal->Init(busy_timeout);
+  if (!init.ok()) {
+    return absl::Status(init.code(), absl::StrCat("cannot open journal ",
+                                                  journal->options_.path, ": ",
+                                                  std::string(init.message())));
+  }
+  return journal;
+}
+
+SqliteJournal::SqliteJournal(SqliteJournalOptions options)
+    : options_(std::move(options)) {}
+
+absl::Status SqliteJournal::Init(absl::Duration busy_timeout) {
+  {
+    absl::MutexLock lock(&db_mu_);
+    int rc = sqlite3_open_v2(
+        options_.path.c_str(), &db_,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+        nullptr);
+    if (rc != SQLITE_OK) {
+      if (db_ == nullptr) {
+        return absl::Status(CodeFor(rc), sqlite3_errstr(rc));
+      }
+      return Error(rc, "open");
+    }
+    sqlite3_busy_timeout(
+        db_, static_cast<int>(absl::ToInt64Milliseconds(busy_timeout)));
+
+    auto exec = [this](const std::string& sql,
+                       const char* what) -> absl::Status {
+      int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+      return rc == SQLITE_OK ? absl::OkStatus() : Error(rc, what);
+    };
+    // journal_mode answers with the mode actually in effect.
+    sqlite3_stmt* mode = nullptr;
+    rc = sqlite3_prepare_v2(db_, "PRAGMA journal_mode=WAL", -1, &mode, nullptr);
+    if (rc != SQLITE_OK) return Error(rc, "set journal_mode");
+    rc = sqlite3_step(mode);
+    std::string actual = rc == SQLITE_ROW ? ColumnString(mode, 0) : "";
+    absl::Status mode_status =
+        rc == SQLITE_ROW ? absl::OkStatus() : Error(rc, "set journal_mode");
+    sqlite3_finalize(mode);
+    RETURN_IF_ERROR(mode_status);
+    if (actual != "wal") {
+      return absl::FailedPreconditionError(
+          absl::StrCat("WAL mode unavailable (journal_mode is ", actual, ")"));
+    }
+    RETURN_IF_ERROR(exec(
+        absl::StrCat("PRAGMA synchronous=", options_.synchronous), "pragma"));
+    RETURN_IF_ERROR(exec(kSchema, "create schema"));
+
+    auto prepare = [this](const std::string& sql,
+                          sqlite3_stmt** stmt) -> absl::Status {
+      int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1,
+                                  SQLITE_PREPARE_PERSISTENT, stmt, nullptr);
+      return rc == SQLITE_OK ? absl::OkStatus() : Error(rc, "prepare");
+    };
+    RETURN_IF_ERROR(prepare("BEGIN IMMEDIATE", &begin_));
+    RETURN_IF_ERROR(prepare("COMMIT", &commit_));
+    RETURN_IF_ERROR(prepare("ROLLBACK", &rollback_));
+    RETURN_IF_ERROR(prepare(
+        "INSERT INTO updates(update_id, chat_key, payload, accepted_at_us) "
+        "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(update_id) DO NOTHING",
+        &insert_update_));
+    RETURN_IF_ERROR(
+        prepare("UPDATE updates SET done_at_us = ?2 "
+                "WHERE update_id = ?1 AND done_at_us IS NULL",
+                &mark_done_));
+    RETURN_IF_ERROR(prepare(
+        "DELETE FROM updates WHERE done_at_us IS NOT NULL AND done_at_us < ?1",
+        &prune_updates_));
+    RETURN_IF_ERROR(
+        prepare("DELETE FROM failed_deliveries WHERE failed_at_us < ?1",
+                &prune_failed_));
+    RETURN_IF_ERROR(
+        prepare("SELECT seq, update_id, chat_key, payload, accepted_at_us "
+                "FROM updates WHERE done_at_us IS NULL ORDER BY seq",
+                &load_unfinished_));
+    RETURN_IF_ERROR(
+        prepare("INSERT INTO failed_deliveries(update_id, chat_key, method, "
+                "params_json, error_code, reason, failed_at_us) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                &insert_failed_));
+    RETURN_IF_ERROR(prepare(absl::StrCat("SELECT ", kFailedColumns,
+                                         " FROM failed_deliveries "
+                                         "ORDER BY id DESC LIMIT ?1"),
+                            &list_failed_));
+    RETURN_IF_ERROR(prepare(absl::StrCat("DELETE FROM failed_deliveries "
+                                         "WHERE id = ?1 RETURNING ",
+                                         kFailedColumns),
+                            &take_failed_));
+  }
+  RETURN_IF_ERROR(MaybePrune(/*force=*/true));
+  writer_ = std::thread([this] { WriterLoop(); });
+  return absl::OkStatus();
+}
+
+SqliteJournal::~SqliteJournal() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    work_cv_.Signal();
+  }
+  if (writer_.joinable()) writer_.join();
+  absl::MutexLock lock(&db_mu_);
+  for (sqlite3_stmt* stmt :
+       {begin_, commit_, rollback_, insert_update_, mark_done_, prune_updates_,
+        prune_failed_, load_unfinished_, insert_failed_, list_failed_,
+        take_failed_}) {
+    sqlite3_finalize(stmt);  // no-op on nullptr
+  }
+  if (db_ != nullptr) {
+    int rc = sqlite3_close(db_);
+    if (rc != SQLITE_OK) {
+      log::Error(kComponent, "close_failed", {{"error", sqlite3_errstr(rc)}});
+    }
+    db_ = nullptr;
+  }
+}
+
+void SqliteJournal::Append(JournalEntry entry, AppendCallback done) {
+  if (entry.accepted_at_us == 0) {
+    entry.accepted_at_us = absl::ToUnixMicros(Now());
+  }
+  PendingOp op;
+  op.is_append = true;
+  op.entry = std::move(entry);
+  op.done = std::move(done);
+  absl::MutexLock lock(&mu_);
+  queue_.push_back(std::move(op));
+  ++enqueued_;
+  work_cv_.Signal();
+}
+
+void SqliteJournal::MarkDone(int64_t update_id) {
+  PendingOp op;
+  op.entry.update_id = update_id;
+  op.done_at_us = absl::ToUnixMicros(Now());
+  absl::MutexLock lock(&mu_);
+  queue_.push_back(std::move(op));
+  ++enqueued_;
+  work_cv_.Signal();
+}
+
+void SqliteJournal::Flush() {
+  absl::MutexLock lock(&mu_);
+  const uint64_t target = enqueued_;
+  while (completed_ < target) done_cv_.Wait(&mu_);
+}
+
+int64_t SqliteJournal::commits() const {
+  absl::MutexLock lock(&mu_);
+  return commits_;
+}
+
+void SqliteJournal::WriterLoop() {
+  while (true) {
+    std::vector<PendingOp> batch;
+    {
+      absl::MutexLock lock(&mu_);
+      // The timeout only lets an idle journal prune on schedule.
+      if (queue_.empty() && !stopping_) {
+        work_cv_.WaitWithTimeout(&mu_, options_.prune_interval);
+      }
+      int appends = 0;
+      while (!queue_.empty()) {
+        if (queue_.front().is_append) {
+          if (appends == options_.max_batch) break;
+          ++appends;
+        }
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    if (!batch.empty()) {
+      std::vector<AppendResult> results = CommitBatch(batch);
+      size_t next = 0;
+      for (PendingOp& op : batch) {
+        if (!op.is_append) continue;
+        AppendResult& result = results[next++];
+        if (op.done) op.done(std::move(result.outcome), result.seq);
+      }
+    }
+    absl::Status pruned = MaybePrune(/*force=*/false);
+    if (!pruned.ok()) {
+      log::Warn(kComponent, "prune_failed",
+                {{"error", std::string(pruned.message())}});
+    }
+    absl::MutexLock lock(&mu_);
+    if (!batch.empty()) {
+      completed_ += batch.size();
+      done_cv_.SignalAll();
+    }
+    // Callbacks may have queued more; stop only once nothing is left.
+    if (stopping_ && queue_.empty()) return;
+  }
+}
+
+std::vector<SqliteJournal::AppendResult> SqliteJournal::CommitBatch(
+    const std::vector<PendingOp>& batch) {
+  std::vector<AppendResult> results;
+  absl::Status status;
+  {
+    absl::MutexLock lock(&db_mu_);
+    status = RunBatchLocked(batch, &results);
+    if (!status.ok() && sqlite3_get_autocommit(db_) == 0) {
+      absl::Status rolled_back = StepDone(rollback_, "rollback");
+      if (!rolled_back.ok()) {
+        log::Error(kComponent, "rollback_failed",
+                   {{"error", std::string(rolled_back.message())}});
+      }
+    }
+  }
+  if (status.ok()) {
+    absl::MutexLock lock(&mu_);
+    ++commits_;
+    return results;
+  }
+  log::Warn(kComponent, "batch_failed",
+            {{"ops", batch.size()}, {"error", std::string(status.message())}});
+  size_t appends =
+      std::count_if(batch.begin(), batch.end(),
+                    [](const PendingOp& op) { return op.is_append; });
+  results.assign(appends, AppendResult{status, 0});
+  return results;
+}
+
+absl::Status SqliteJournal::RunBatchLocked(const std::vector<PendingOp>& batch,
+                                           std::vector<AppendResult>* results) {
+  results->clear();
+  RETURN_IF_ERROR(StepDone(begin_, "begin"));
+  for (const PendingOp& op : batch) {
+    if (op.is_append) {
+      const JournalEntry& entry = op.entry;
+      sqlite3_bind_int64(insert_update_, 1, entry.update_id);
+      BindText(insert_update_, 2, entry.chat_key);
+      sqlite3_bind_blob(insert_update_, 3, entry.payload.data(),
+                        static_cast<int>(entry.payload.size()), SQLITE_STATIC);
+      sqlite3_bind_int64(insert_update_, 4, entry.accepted_at_us);
+      RETURN_IF_ERROR(StepDone(insert_update_, "insert update"));
+      // ON CONFLICT DO NOTHING changes no row for a known update_id, also
+      // one inserted earlier in this very batch.
+      if (sqlite3_changes(db_) > 0) {
+        results->push_back(
+            {AppendOutcome::kAccepted, sqlite3_last_insert_rowid(db_)});
+      } else {
+        results->push_back({AppendOutcome::kDuplicate, 0});
+      }
+    } else {
+      sqlite3_bind_int64(mark_done_, 1, op.entry.update_id);
+      sqlite3_bind_int64(mark_done_, 2, op.done_at_us);
+      RETURN_IF_ERROR(StepDone(mark_done_, "mark done"));
+    }
+  }
+  return StepDone(commit_, "commit");
+}
+
+absl::Status SqliteJournal::MaybePrune(bool force) {
+  absl::Time now = Now();
+  if (!force && now - last_prune_ < options_.prune_interval) {
+    return absl::OkStatus();
+  }
+  last_prune_ = now;
+  absl::MutexLock lock(&db_mu_);
+  absl::Status status = PruneLocked(now);
+  if (!status.ok() && sqlite3_get_autocommit(db_) == 0) {
+    StepDone(rollback_, "rollback").IgnoreError();
+  }
+  return status;
+}
+
+absl::Status SqliteJournal::PruneLocked(absl::Time now) {
+  const int64_t cutoff_us = absl::ToUnixMicros(now - options_.retention);
+  RETURN_IF_ERROR(StepDone(begin_, "begin"));
+  sqlite3_bind_int64(prune_updates_, 1, cutoff_us);
+  RETURN_IF_ERROR(StepDone(prune_updates_, "prune updates"));
+  const int64_t updates = sqlite3_changes(db_);
+  sqlite3_bind_int64(prune_failed_, 1, cutoff_us);
+  RETURN_IF_ERROR(StepDone(prune_failed_, "prune failed deliveries"));
+  const int64_t failed = sqlite3_changes(db_);
+  RETURN_IF_ERROR(StepDone(commit_, "commit"));
+  if (updates > 0 || failed > 0) {
+    log::Info(kComponent, "pruned",
+              {{"updates", updates}, {"failed_deliveries", failed}});
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<JournalEntry>> SqliteJournal::LoadUnfinished() {
+  absl::MutexLock lock(&db_mu_);
+  ScopedReset reset(load_unfinished_);
+  std::vector<JournalEntry> entries;
+  int rc;
+  while ((rc = sqlite3_step(load_unfinished_)) == SQLITE_ROW) {
+    JournalEntry entry;
+    entry.seq = sqlite3_column_int64(load_unfinished_, 0);
+    entry.update_id = sqlite3_column_int64(load_unfinished_, 1);
+    entry.chat_key = ColumnString(load_unfinished_, 2);
+    entry.payload = ColumnString(load_unfinished_, 3);
+    entry.accepted_at_us = sqlite3_column_int64(load_unfinished_, 4);
+    entries.push_back(std::move(entry));
+  }
+  if (rc != SQLITE_DONE) return Error(rc, "load unfinished");
+  return entries;
+}
+
+absl::StatusOr<int64_t> SqliteJournal::AddFailedDelivery(
+    FailedDelivery failed) {
+  if (failed.failed_at_us == 0) {
+    failed.failed_at_us = absl::ToUnixMicros(Now());
+  }
+  absl::MutexLock lock(&db_mu_);
+  sqlite3_bind_int64(insert_failed_, 1, failed.update_id);
+  BindText(insert_failed_, 2, failed.chat_key);
+  BindText(insert_failed_, 3, failed.method);
+  BindText(insert_failed_, 4, failed.params_json);
+  sqlite3_bind_int(insert_failed_, 5, failed.error_code);
+  BindText(insert_failed_, 6, failed.reason);
+  sqlite3_bind_int64(insert_failed_, 7, failed.failed_at_us);
+  RETURN_IF_ERROR(StepDone(insert_failed_, "add failed delivery"));
+  return sqlite3_last_insert_rowid(db_);
+}
+
+absl::StatusOr<std::vector<FailedDelivery>> SqliteJournal::ListFailedDeliveries(
+    int limit) {
+  if (limit < 0) {
+    return absl::InvalidArgumentError("limit must not be negative");
+  }
+  std::vector<FailedDelivery> list;
+  if (limit == 0) return list;
+  absl::MutexLock lock(&db_mu_);
+  ScopedReset reset(list_failed_);
+  sqlite3_bind_int(list_failed_, 1, limit);
+  int rc;
+  while ((rc = sqlite3_step(list_failed_)) == SQLITE_ROW) {
+    list.push_back(ReadFailedDelivery(list_failed_));
+  }
+  if (rc != SQLITE_DONE) return Error(rc, "list failed deliveries");
+  return list;
+}
+
+absl::StatusOr<FailedDelivery> SqliteJournal::TakeFailedDelivery(int64_t id) {
+  absl::MutexLock lock(&db_mu_);
+  ScopedReset reset(take_failed_);
+  sqlite3_bind_int64(take_failed_, 1, id);
+  // DELETE ... RETURNING: one statement, so one implicit transaction.
+  int rc = sqlite3_step(take_failed_);
+  if (rc == SQLITE_DONE) {
+    return absl::NotFoundError(absl::StrCat("no failed delivery ", id));
+  }
+  if (rc != SQLITE_ROW) return Error(rc, "take failed delivery");
+  FailedDelivery failed = ReadFailedDelivery(take_failed_);
+  rc = sqlite3_step(take_failed_);
+  if (rc != SQLITE_DONE) return Error(rc, "take failed delivery");
+  return failed;
+}
+
+absl::Status SqliteJournal::StepDone(sqlite3_stmt* stmt, const char* what) {
+  ScopedReset reset(stmt);
+  int rc = sqlite3_step(stmt);
+  return rc == SQLITE_DONE ? absl::OkStatus() : Error(rc, what);
+}
+
+absl::Status SqliteJournal::Error(int rc, const char* what) {
+  return absl::Status(CodeFor(rc),
+                      absl::StrCat(what, " failed: ", sqlite3_errmsg(db_)));
+}
+
+}  // namespace telegate::worker
