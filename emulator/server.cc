@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/http_listen.h"
 #include "common/log.h"
 #include "emulator/params.h"
 #include "emulator/telegram_objects.h"
@@ -149,22 +150,16 @@ absl::StatusOr<int> EmulatorServer::Start(const std::string& host, int port) {
   absl::MutexLock lock(&lifecycle_mu_);
   if (started_) return absl::FailedPreconditionError("already started");
   started_ = true;
-  int bound = port;
-  if (port == 0) {
-    bound = server_->bind_to_any_port(host);
-  } else if (!server_->bind_to_port(host, port)) {
-    bound = -1;
-  }
-  if (bound <= 0) {
+  absl::StatusOr<int> bound = BindHttpServer(*server_, host, port);
+  if (!bound.ok()) {
     listen_done_.Notify();
-    return absl::UnavailableError(absl::StrCat(
-        "cannot bind ", host, ":", port, " (in use or not a local address)"));
+    return bound.status();
   }
   thread_ = std::thread([this] {
     server_->listen_after_bind();
     listen_done_.Notify();
   });
-  return bound;
+  return *bound;
 }
 
 void EmulatorServer::Stop() {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/address.h"
+#include "common/http_listen.h"
 #include "common/log.h"
 #include "gateway/ui_assets.h"
 
@@ -46,16 +47,7 @@ void Reply(httplib::Response& res, const JsonAnswer& answer) {
 absl::StatusOr<int> Bind(httplib::Server& server, const std::string& address) {
   absl::StatusOr<HostPort> hp = ParseHostPort(address);
   if (!hp.ok()) return hp.status();
-  int port = hp->port;
-  if (port == 0) {
-    port = server.bind_to_any_port(hp->host);
-  } else if (!server.bind_to_port(hp->host, port)) {
-    port = -1;
-  }
-  if (port <= 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
-  }
-  return port;
+  return BindHttpServer(server, hp->host, hp->port);
 }
 
 }  // namespace
