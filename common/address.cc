@@ -35,6 +35,13 @@ absl::StatusOr<HostPort> ParseHostPort(std::string_view text) {
   return out;
 }
 
+absl::Status CheckAddress(std::string_view setting, std::string_view text) {
+  absl::StatusOr<HostPort> parsed = ParseHostPort(text);
+  if (parsed.ok()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      std::string(setting), ": ", std::string(parsed.status().message())));
+}
+
 bool IsLoopbackHost(std::string_view host) {
   return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
 }

@@ -17,6 +17,9 @@ struct HostPort {
 
 absl::StatusOr<HostPort> ParseHostPort(std::string_view text);
 
+// OK, or kInvalidArgument "NAME: bad address '...': why" for setting NAME.
+absl::Status CheckAddress(std::string_view setting, std::string_view text);
+
 // "127.0.0.1", "::1", "localhost" and any 127.0.0.0/8 address.
 bool IsLoopbackHost(std::string_view host);
 

@@ -48,11 +48,11 @@ absl::StatusOr<GatewayConfig> LoadGatewayConfig(const Settings& settings) {
         "TELEGATE_WEBHOOK_PATH must start with '/'");
   }
   c.listen = settings.Get("TELEGATE_LISTEN");
-  RETURN_IF_ERROR(ParseHostPort(c.listen).status());
+  RETURN_IF_ERROR(CheckAddress("TELEGATE_LISTEN", c.listen));
   c.admin_listen = settings.Get("TELEGATE_ADMIN_LISTEN");
-  RETURN_IF_ERROR(ParseHostPort(c.admin_listen).status());
+  RETURN_IF_ERROR(CheckAddress("TELEGATE_ADMIN_LISTEN", c.admin_listen));
   c.worker_address = settings.Get("TELEGATE_WORKER_ADDRESS");
-  RETURN_IF_ERROR(ParseHostPort(c.worker_address).status());
+  RETURN_IF_ERROR(CheckAddress("TELEGATE_WORKER_ADDRESS", c.worker_address));
   ASSIGN_OR_RETURN(c.max_body_bytes, settings.GetInt("TELEGATE_MAX_BODY_BYTES",
                                                      1024, 64 << 20));
   ASSIGN_OR_RETURN(int64_t threads,

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/address.h"
 #include "common/http_listen.h"
 #include "common/log.h"
@@ -136,6 +137,15 @@ absl::StatusOr<BoundPorts> GatewayServer::Start() {
   ports.admin_port = *a;
   public_thread_ = std::thread([this] { public_->listen_after_bind(); });
   admin_thread_ = std::thread([this] { admin_->listen_after_bind(); });
+  // httplib's stop() is a no-op until the listen loop runs: wait for it so
+  // a Shutdown right after Start cannot hang.
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (!(public_->is_running() && admin_->is_running())) {
+    if (absl::Now() > deadline) {
+      return absl::InternalError("HTTP listeners did not start");
+    }
+    absl::SleepFor(absl::Milliseconds(1));
+  }
   return ports;
 }
 

@@ -37,6 +37,7 @@ export TELEGATE_LISTEN="${TELEGATE_LISTEN:-0.0.0.0:8080}"
 export TELEGATE_ADMIN_LISTEN="${TELEGATE_ADMIN_LISTEN:-127.0.0.1:8081}"
 export TELEGATE_GRPC_LISTEN="${TELEGATE_GRPC_LISTEN:-127.0.0.1:50051}"
 export TELEGATE_WORKER_ADDRESS="${TELEGATE_WORKER_ADDRESS:-$TELEGATE_GRPC_LISTEN}"
+export TELEGATE_DATA_DIR="${TELEGATE_DATA_DIR:-$BUILD/data}"
 EMULATOR=0
 if [ -z "${TELEGRAM_BOT_TOKEN:-}" ]; then
   EMULATOR=1
@@ -68,7 +69,7 @@ telegate is running against the built-in Telegram emulator.
   health       http://$TELEGATE_ADMIN_LISTEN/health
   emulator     http://$EMULATOR_LISTEN/_emulator/calls   (what the bot sent)
   worker gRPC  $TELEGATE_GRPC_LISTEN
-  logs         $LOGS/
+  logs         $LOGS/   journal $TELEGATE_DATA_DIR/
 Say something to the bot:
   curl -s http://$EMULATOR_LISTEN/_emulator/updates -d '{"chat_id":42,"text":"hello"}'
 Press Ctrl-C to stop.
@@ -86,7 +87,7 @@ telegate is running against the real Telegram Bot API.
   webhook      http://$TELEGATE_LISTEN/webhook  (put HTTPS in front; set TELEGATE_PUBLIC_URL to register it)
   admin panel  http://$TELEGATE_ADMIN_LISTEN/
   health       http://$TELEGATE_ADMIN_LISTEN/health
-  logs         $LOGS/
+  logs         $LOGS/   journal $TELEGATE_DATA_DIR/
 Press Ctrl-C to stop.
 MSG
 fi

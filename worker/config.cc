@@ -55,7 +55,7 @@ absl::StatusOr<WorkerConfig> LoadWorkerConfig(const Settings& settings) {
   config.api_base_url = settings.Get("TELEGRAM_API_BASE_URL");
   RETURN_IF_ERROR(ValidateBaseUrl(config.api_base_url));
   config.grpc_listen = settings.Get("TELEGATE_GRPC_LISTEN");
-  RETURN_IF_ERROR(ParseHostPort(config.grpc_listen).status());
+  RETURN_IF_ERROR(CheckAddress("TELEGATE_GRPC_LISTEN", config.grpc_listen));
   ASSIGN_OR_RETURN(int64_t threads,
                    settings.GetInt("TELEGATE_WORKER_THREADS", 1, 256));
   config.threads = static_cast<int>(threads);

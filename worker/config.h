@@ -19,7 +19,7 @@ struct WorkerConfig {
   int64_t error_threshold = 10;
   int64_t queue_limit = 1000;
   int64_t shutdown_grace_ms = 10000;
-  std::string data_dir;
+  std::string data_dir = "./telegate-data";
   int64_t retention_hours = 48;
   std::string journal_sync = "FULL";
   int max_attempts = 5;

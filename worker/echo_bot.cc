@@ -39,7 +39,8 @@ std::optional<BotAction> DecideEchoReply(const nlohmann::json& update) {
   if (command == "/start") {
     std::string name = "there";
     if (auto from = msg->find("from"); from != msg->end() && from->is_object()) {
-      name = from->value("first_name", name);
+      auto first = from->find("first_name");
+      if (first != from->end() && first->is_string()) name = *first;
     }
     reply = absl::StrCat("Hello, ", name,
                          "! I echo every message you send. Try /help.");

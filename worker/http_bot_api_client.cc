@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "absl/status/status.h"
@@ -27,6 +28,17 @@ void SetTimeout(httplib::Client& client, absl::Duration connect,
   client.set_write_timeout(s, us);
 }
 
+// A non-negative integer field clamped to a day (0 when absent or not an
+// integer): enough for error codes and retry_after, safe to narrow to int.
+int64_t SmallInt(const nlohmann::json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_number_integer()) return 0;
+  if (it->is_number_unsigned()) {
+    return static_cast<int64_t>(std::min<uint64_t>(it->get<uint64_t>(), 86400));
+  }
+  return std::clamp<int64_t>(it->get<int64_t>(), 0, 86400);
+}
+
 }  // namespace
 
 absl::Status ValidateBaseUrl(const std::string& base_url) {
@@ -49,18 +61,15 @@ ApiResult DecodeEnvelope(int http_status, const std::string& body) {
     out.description = "answer is not a JSON object";
     return out;
   }
-  out.ok = doc.value("ok", false);
+  auto ok = doc.find("ok");
+  out.ok = ok != doc.end() && ok->is_boolean() && ok->get<bool>();
   if (auto it = doc.find("result"); it != doc.end()) out.result = *it;
-  if (auto it = doc.find("error_code"); it != doc.end() && it->is_number()) {
-    out.error_code = it->get<int>();
-  }
+  out.error_code = static_cast<int>(SmallInt(doc, "error_code"));
   if (auto it = doc.find("description"); it != doc.end() && it->is_string()) {
     out.description = it->get<std::string>();
   }
   if (auto p = doc.find("parameters"); p != doc.end() && p->is_object()) {
-    if (auto r = p->find("retry_after"); r != p->end() && r->is_number()) {
-      out.retry_after = r->get<int>();
-    }
+    out.retry_after = static_cast<int>(SmallInt(*p, "retry_after"));
     if (auto m = p->find("migrate_to_chat_id");
         m != p->end() && m->is_number_integer()) {
       out.migrate_to_chat_id = m->get<int64_t>();

@@ -56,7 +56,15 @@ void UpdateProcessor::Step(Job* job, BotApiClient& client) {
   if (!job->decided) {
     nlohmann::json update =
         nlohmann::json::parse(job->payload, nullptr, /*allow_exceptions=*/false);
-    if (!update.is_discarded()) job->actions = handler_->Decide(update);
+    if (!update.is_discarded()) {
+      try {
+        job->actions = handler_->Decide(update);
+      } catch (const std::exception& e) {
+        // Bot code is user code: a throw fails this update, not the worker.
+        runtime_->RecordError(std::string("bot handler threw: ") + e.what());
+        job->had_failure = true;
+      }
+    }
     job->decided = true;
   }
   while (job->next_action < job->actions.size()) {

@@ -76,6 +76,8 @@ absl::StatusOr<int> WorkerServer::Start() {
   builder.RegisterService(updates_service_.get());
   builder.RegisterService(admin_service_.get());
   builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  // A second worker on the same port must fail, not share the traffic.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {
     return absl::UnavailableError(

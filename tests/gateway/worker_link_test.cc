@@ -1,0 +1,230 @@
+// WorkerLink against real in-process gRPC servers on loopback: the real
+// worker (WorkerServer + echo bot + FakeBotApi + in-memory journal) and a
+// silent Updates service that never acknowledges.
+#include "gateway/worker_link.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/worker/fake_bot_api.h"
+#include "tests/worker/fake_journal.h"
+#include "tests/worker/wait_until.h"
+#include "worker/echo_bot.h"
+#include "worker/worker_server.h"
+
+namespace telegate::gateway {
+namespace {
+
+using telegate::v1::Ack;
+using testing::WaitUntil;
+
+std::shared_ptr<grpc::Channel> ChannelTo(int port) {
+  grpc::ChannelArguments args;  // reconnect fast so tests stay short
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
+  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
+                                   grpc::InsecureChannelCredentials(), args);
+}
+
+WorkerLinkOptions Options(absl::Duration ack_timeout) {
+  WorkerLinkOptions o;
+  o.ack_timeout = ack_timeout;
+  o.min_backoff = absl::Milliseconds(20);
+  o.max_backoff = absl::Milliseconds(200);
+  return o;
+}
+
+// A port nothing listens on: bound by the OS, then released.
+int ClosedPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+struct Worker {
+  testing::FakeBotApi api;  // outlives `server`
+  std::unique_ptr<worker::WorkerServer> server;
+  int port = 0;
+};
+
+std::unique_ptr<Worker> StartWorker(int port) {
+  auto w = std::make_unique<Worker>();
+  worker::WorkerConfig config;
+  config.grpc_listen = absl::StrCat("127.0.0.1:", port);
+  config.threads = 2;
+  config.shutdown_grace_ms = 1000;
+  w->server = std::make_unique<worker::WorkerServer>(
+      config, w->api.MakeFactory(), std::make_unique<worker::EchoBot>(),
+      std::make_unique<testing::FakeJournal>());
+  absl::StatusOr<int> bound = w->server->Start();
+  EXPECT_TRUE(bound.ok()) << bound.status();
+  w->port = bound.ok() ? *bound : 0;
+  return w;
+}
+
+absl::StatusOr<Ack> Send(WorkerLink& link, int64_t update_id) {
+  std::string body = testing::TextUpdate(update_id, 5, "hi").dump();
+  absl::StatusOr<ParsedUpdate> parsed = ParseUpdate(body);
+  if (!parsed.ok()) return parsed.status();
+  return link.Deliver(*parsed, body);
+}
+
+// Reads updates and never answers.
+class SilentUpdates final : public telegate::v1::Updates::Service {
+ public:
+  grpc::Status Stream(
+      grpc::ServerContext*,
+      grpc::ServerReaderWriter<Ack, telegate::v1::Update>* stream) override {
+    telegate::v1::Update update;
+    while (stream->Read(&update)) received.fetch_add(1);
+    return grpc::Status::OK;
+  }
+  std::atomic<int> received{0};
+};
+
+TEST(WorkerLinkTest, DeliversToARealWorker) {
+  std::unique_ptr<Worker> worker = StartWorker(0);
+  WorkerLink link(ChannelTo(worker->port), Options(absl::Seconds(10)));
+  link.Start();
+  ASSERT_TRUE(WaitUntil([&] { return link.connected(); }));
+  absl::StatusOr<Ack> ack = Send(link, 1);
+  ASSERT_TRUE(ack.ok()) << ack.status();
+  EXPECT_EQ(ack->result(), Ack::ACCEPTED);
+  EXPECT_EQ(ack->update_id(), 1);
+  ack = Send(link, 1);
+  ASSERT_TRUE(ack.ok()) << ack.status();
+  EXPECT_EQ(ack->result(), Ack::DUPLICATE);
+  EXPECT_TRUE(worker->api.WaitForCalls("sendMessage", 1));
+}
+
+TEST(WorkerLinkTest, ConcurrentDeliveriesGetTheirOwnAcks) {
+  std::unique_ptr<Worker> worker = StartWorker(0);
+  WorkerLink link(ChannelTo(worker->port), Options(absl::Seconds(10)));
+  link.Start();
+  ASSERT_TRUE(WaitUntil([&] { return link.connected(); }));
+  std::atomic<int> accepted{0}, mismatched{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        int64_t id = 100 + t * 25 + i;
+        absl::StatusOr<Ack> ack = Send(link, id);
+        if (ack.ok() && ack->result() == Ack::ACCEPTED) accepted.fetch_add(1);
+        if (ack.ok() && ack->update_id() != id) mismatched.fetch_add(1);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(accepted.load(), 200);
+  EXPECT_EQ(mismatched.load(), 0);
+  EXPECT_TRUE(worker->api.WaitForCalls("sendMessage", 200));
+}
+
+TEST(WorkerLinkTest, NotStartedOrStoppedFailsFast) {
+  WorkerLink link(ChannelTo(ClosedPort()), Options(absl::Seconds(10)));
+  EXPECT_TRUE(absl::IsUnavailable(Send(link, 1).status()));
+  link.Start();
+  link.Stop();
+  EXPECT_TRUE(absl::IsUnavailable(Send(link, 2).status()));
+  EXPECT_FALSE(link.connected());
+  link.Stop();  // idempotent
+}
+
+TEST(WorkerLinkTest, NoWorkerListeningFailsFast) {
+  WorkerLink link(ChannelTo(ClosedPort()), Options(absl::Seconds(10)));
+  link.Start();
+  for (int i = 0; i < 5; ++i) {
+    absl::Time start = absl::Now();
+    absl::Status status = Send(link, i + 1).status();
+    EXPECT_TRUE(absl::IsUnavailable(status)) << status;
+    EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  }
+}
+
+TEST(WorkerLinkTest, AckTimeoutIsDeadlineExceeded) {
+  SilentUpdates service;
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                           &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  WorkerLink link(ChannelTo(port), Options(absl::Milliseconds(200)));
+  link.Start();
+  ASSERT_TRUE(WaitUntil([&] { return link.connected(); }));
+  EXPECT_TRUE(absl::IsDeadlineExceeded(Send(link, 1).status()));
+  link.Stop();
+  server->Shutdown(std::chrono::system_clock::now());
+}
+
+TEST(WorkerLinkTest, PendingDeliverFailsWhenTheWorkerGoesAway) {
+  SilentUpdates service;
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                           &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  WorkerLink link(ChannelTo(port), Options(absl::Seconds(30)));
+  link.Start();
+  ASSERT_TRUE(WaitUntil([&] { return link.connected(); }));
+
+  absl::Status result;
+  absl::Time start = absl::Now();
+  std::thread pending([&] { result = Send(link, 1).status(); });
+  ASSERT_TRUE(WaitUntil([&] { return service.received.load() == 1; }));
+  server->Shutdown(std::chrono::system_clock::now() +
+                   std::chrono::milliseconds(100));
+  pending.join();
+  EXPECT_TRUE(absl::IsUnavailable(result)) << result;
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));  // not the ack timeout
+  EXPECT_TRUE(absl::IsUnavailable(Send(link, 2).status()));
+}
+
+TEST(WorkerLinkTest, ReconnectsWhenTheWorkerComesBack) {
+  std::unique_ptr<Worker> worker = StartWorker(0);
+  const int port = worker->port;
+  WorkerLink link(ChannelTo(port), Options(absl::Seconds(10)));
+  link.Start();
+  ASSERT_TRUE(WaitUntil([&] { return link.connected(); }));
+  ASSERT_TRUE(Send(link, 1).ok());
+
+  worker->server->Shutdown();
+  for (int64_t id = 2; id <= 4; ++id) {
+    absl::Status status = Send(link, id).status();
+    EXPECT_TRUE(absl::IsUnavailable(status)) << status;
+  }
+  EXPECT_TRUE(WaitUntil([&] { return !link.connected(); }));
+
+  worker = StartWorker(port);
+  ASSERT_EQ(worker->port, port);
+  int64_t id = 10;
+  bool delivered = WaitUntil([&] {
+    if (!link.connected()) return false;
+    absl::StatusOr<Ack> ack = Send(link, id++);
+    return ack.ok() && ack->result() == Ack::ACCEPTED;
+  }, absl::Seconds(15));
+  EXPECT_TRUE(delivered);
+  EXPECT_TRUE(worker->api.WaitForCalls("sendMessage", 1));
+}
+
+}  // namespace
+}  // namespace telegate::gateway

@@ -1,0 +1,142 @@
+#include "worker/config.h"
+
+#include <map>
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace telegate::worker {
+namespace {
+
+constexpr char kToken[] = "123456:SECRET-token_value";
+
+absl::StatusOr<WorkerConfig> Load(std::map<std::string, std::string> values) {
+  return LoadWorkerConfig(Settings::FromMap(WorkerSettingSpecs(), values));
+}
+
+bool Mentions(const absl::Status& status, const std::string& text) {
+  return status.message().find(text) != absl::string_view::npos;
+}
+
+TEST(WorkerConfigTest, MissingTokenNamesTheVariable) {
+  absl::StatusOr<WorkerConfig> config = Load({});
+  ASSERT_FALSE(config.ok());
+  EXPECT_TRUE(absl::IsInvalidArgument(config.status()));
+  EXPECT_TRUE(Mentions(config.status(), "TELEGRAM_BOT_TOKEN"))
+      << config.status();
+}
+
+TEST(WorkerConfigTest, Defaults) {
+  absl::StatusOr<WorkerConfig> config = Load({{"TELEGRAM_BOT_TOKEN", kToken}});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->bot_token, kToken);
+  EXPECT_EQ(config->api_base_url, "https://api.telegram.org");
+  EXPECT_EQ(config->grpc_listen, "127.0.0.1:50051");
+  EXPECT_EQ(config->threads, 4);
+  EXPECT_EQ(config->error_threshold, 10);
+  EXPECT_EQ(config->queue_limit, 1000);
+  EXPECT_EQ(config->shutdown_grace_ms, 10000);
+  EXPECT_EQ(config->data_dir, "./telegate-data");
+  EXPECT_EQ(config->retention_hours, 48);
+  EXPECT_EQ(config->journal_sync, "FULL");
+  EXPECT_EQ(config->max_attempts, 5);
+  EXPECT_FALSE(config->rate_limits);
+  EXPECT_EQ(config->rate_global_per_second, 30);
+  EXPECT_EQ(config->rate_chat_interval_ms, 1000);
+  EXPECT_EQ(config->rate_group_per_minute, 20);
+  EXPECT_EQ(config->environment, "development");
+  EXPECT_EQ(config->log_level, "info");
+}
+
+TEST(WorkerConfigTest, Overrides) {
+  absl::StatusOr<WorkerConfig> config =
+      Load({{"TELEGRAM_BOT_TOKEN", kToken},
+            {"TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081"},
+            {"TELEGATE_GRPC_LISTEN", "[::1]:0"},
+            {"TELEGATE_WORKER_THREADS", "16"},
+            {"TELEGATE_ERROR_THRESHOLD", "3"},
+            {"TELEGATE_QUEUE_LIMIT", "5"},
+            {"TELEGATE_SHUTDOWN_GRACE_MS", "0"},
+            {"TELEGATE_DATA_DIR", "/var/lib/telegate"},
+            {"TELEGATE_JOURNAL_SYNC", "normal"},
+            {"TELEGATE_MAX_ATTEMPTS", "2"},
+            {"TELEGATE_RATE_LIMITS", "on"},
+            {"TELEGATE_ENVIRONMENT", "production"},
+            {"TELEGATE_LOG_LEVEL", "debug"}});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->api_base_url, "http://127.0.0.1:8081");
+  EXPECT_EQ(config->grpc_listen, "[::1]:0");
+  EXPECT_EQ(config->threads, 16);
+  EXPECT_EQ(config->error_threshold, 3);
+  EXPECT_EQ(config->queue_limit, 5);
+  EXPECT_EQ(config->shutdown_grace_ms, 0);
+  EXPECT_EQ(config->data_dir, "/var/lib/telegate");
+  EXPECT_EQ(config->journal_sync, "NORMAL");
+  EXPECT_EQ(config->max_attempts, 2);
+  EXPECT_TRUE(config->rate_limits);
+  EXPECT_EQ(config->environment, "production");
+  EXPECT_EQ(config->log_level, "debug");
+}
+
+TEST(WorkerConfigTest, BadThreadCountNamesTheVariable) {
+  for (const char* threads : {"0", "257", "-1", "four", "4x"}) {
+    absl::StatusOr<WorkerConfig> config =
+        Load({{"TELEGRAM_BOT_TOKEN", kToken},
+              {"TELEGATE_WORKER_THREADS", threads}});
+    ASSERT_FALSE(config.ok()) << threads;
+    EXPECT_TRUE(Mentions(config.status(), "TELEGATE_WORKER_THREADS"))
+        << config.status();
+  }
+}
+
+TEST(WorkerConfigTest, BadBaseUrlNamesTheVariable) {
+  for (const char* url : {"api.telegram.org", "https://api.telegram.org/",
+                          "https://api.telegram.org/bot"}) {
+    absl::StatusOr<WorkerConfig> config =
+        Load({{"TELEGRAM_BOT_TOKEN", kToken}, {"TELEGRAM_API_BASE_URL", url}});
+    ASSERT_FALSE(config.ok()) << url;
+    EXPECT_TRUE(Mentions(config.status(), "TELEGRAM_API_BASE_URL"))
+        << config.status();
+  }
+}
+
+TEST(WorkerConfigTest, OtherBadValuesAreRefused) {
+  const std::map<std::string, std::string> bad[] = {
+      {{"TELEGATE_GRPC_LISTEN", "no-port"}},
+      {{"TELEGATE_GRPC_LISTEN", "127.0.0.1:70000"}},
+      {{"TELEGATE_ERROR_THRESHOLD", "0"}},
+      {{"TELEGATE_QUEUE_LIMIT", "0"}},
+      {{"TELEGATE_SHUTDOWN_GRACE_MS", "-5"}},
+      {{"TELEGATE_JOURNAL_RETENTION_HOURS", "24"}},
+      {{"TELEGATE_JOURNAL_SYNC", "off"}},
+      {{"TELEGATE_MAX_ATTEMPTS", "0"}},
+      {{"TELEGATE_RATE_LIMITS", "sometimes"}},
+      {{"TELEGATE_RATE_GLOBAL_PER_SECOND", "0"}},
+      {{"TELEGATE_LOG_LEVEL", "verbose"}},
+  };
+  for (std::map<std::string, std::string> values : bad) {
+    std::string name = values.begin()->first;
+    values["TELEGRAM_BOT_TOKEN"] = kToken;
+    absl::StatusOr<WorkerConfig> config = Load(values);
+    ASSERT_FALSE(config.ok()) << name;
+    if (name != "TELEGATE_GRPC_LISTEN") {  // address errors quote the value
+      EXPECT_TRUE(Mentions(config.status(), name)) << config.status();
+    }
+    EXPECT_FALSE(Mentions(config.status(), kToken)) << config.status();
+  }
+}
+
+TEST(WorkerConfigTest, TokenIsASecretSetting) {
+  bool found = false;
+  for (const SettingSpec& spec : WorkerSettingSpecs()) {
+    if (spec.env == "TELEGRAM_BOT_TOKEN") {
+      found = true;
+      EXPECT_TRUE(spec.secret);
+      EXPECT_TRUE(spec.default_value.empty());
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace telegate::worker
