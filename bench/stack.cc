@@ -103,6 +103,7 @@ absl::Status BenchStack::StartAll(const StackOptions& options) {
       {"TELEGRAM_API_BASE_URL",
        absl::StrCat("http://127.0.0.1:", *emulator_port)},
       {"TELEGATE_GRPC_LISTEN", "127.0.0.1:0"},
+      {"TELEGATE_WORKER_ADMIN_LISTEN", "127.0.0.1:0"},
       {"TELEGATE_DATA_DIR", data_dir_},
       {"TELEGATE_QUEUE_LIMIT", absl::StrCat(options.queue_limit)},
       {"TELEGATE_LOG_LEVEL", kLogLevel}};

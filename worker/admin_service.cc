@@ -12,9 +12,15 @@ int64_t AdminService::UptimeSeconds() const {
   return absl::ToInt64Seconds(absl::Now() - started_);
 }
 
-grpc::Status AdminService::GetHealth(grpc::ServerContext*,
+grpc::Status AdminService::GetHealth(grpc::ServerContext* context,
                                      const GetHealthRequest*,
                                      GetHealthResponse* response) {
+  if (grpc::Status s = deps_.auth->Check(*context); !s.ok()) return s;
+  FillHealth(response);
+  return grpc::Status::OK;
+}
+
+void AdminService::FillHealth(GetHealthResponse* response) const {
   BotSnapshot bot = deps_.runtime->Snapshot();
   bool healthy = bot.ready && bot.error_count < bot.error_threshold;
   response->set_status(healthy ? "healthy" : "unhealthy");
@@ -26,12 +32,12 @@ grpc::Status AdminService::GetHealth(grpc::ServerContext*,
   response->set_timestamp(FormatRfc3339(absl::Now()));
   response->set_environment(deps_.environment);
   response->set_bot_username(bot.bot_username);
-  return grpc::Status::OK;
 }
 
-grpc::Status AdminService::RestartBot(grpc::ServerContext*,
+grpc::Status AdminService::RestartBot(grpc::ServerContext* context,
                                       const RestartBotRequest*,
                                       RestartBotResponse* response) {
+  if (grpc::Status s = deps_.auth->Check(*context); !s.ok()) return s;
   absl::Status status = deps_.runtime->Restart("admin request");
   response->set_ok(status.ok());
   response->set_restart_count(deps_.runtime->Snapshot().restart_count);
@@ -39,17 +45,24 @@ grpc::Status AdminService::RestartBot(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::ResetErrors(grpc::ServerContext*,
+grpc::Status AdminService::ResetErrors(grpc::ServerContext* context,
                                        const ResetErrorsRequest*,
                                        ResetErrorsResponse* response) {
+  if (grpc::Status s = deps_.auth->Check(*context); !s.ok()) return s;
   deps_.runtime->ResetErrors();
   response->set_error_count(deps_.runtime->Snapshot().error_count);
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::GetStats(grpc::ServerContext*,
+grpc::Status AdminService::GetStats(grpc::ServerContext* context,
                                     const GetStatsRequest*,
-                                    GetStatsResponse* r) {
+                                    GetStatsResponse* response) {
+  if (grpc::Status s = deps_.auth->Check(*context); !s.ok()) return s;
+  FillStats(response);
+  return grpc::Status::OK;
+}
+
+void AdminService::FillStats(GetStatsResponse* r) const {
   const WorkerStats& s = *deps_.stats;
   BotSnapshot bot = deps_.runtime->Snapshot();
   r->set_updates_received(s.received.load());
@@ -71,13 +84,25 @@ grpc::Status AdminService::GetStats(grpc::ServerContext*,
   r->set_queue_depth(deps_.intake->in_flight());
   r->set_parked_chats(deps_.scheduler->parked());
   r->set_uptime_seconds(UptimeSeconds());
-  r->set_threads(deps_.threads);
-  return grpc::Status::OK;
+  LatencyPercentiles latency = s.latency.Percentiles(absl::Now());
+  r->set_latency_p50_ms(latency.p50_ms);
+  r->set_latency_p99_ms(latency.p99_ms);
+  std::vector<UpdateProcessor::ThreadSnapshot> threads =
+      deps_.processor->ThreadStates();
+  r->set_threads(static_cast<int32_t>(threads.size()));
+  for (size_t i = 0; i < threads.size(); ++i) {
+    ThreadState* t = r->add_thread_states();
+    t->set_index(static_cast<int32_t>(i));
+    t->set_state(threads[i].busy ? "busy" : "idle");
+    t->set_client_generation(threads[i].client_generation);
+    t->set_calls(threads[i].calls);
+  }
 }
 
 grpc::Status AdminService::ListFailedDeliveries(
-    grpc::ServerContext*, const ListFailedDeliveriesRequest* request,
+    grpc::ServerContext* context, const ListFailedDeliveriesRequest* request,
     ListFailedDeliveriesResponse* response) {
+  if (grpc::Status s = deps_.auth->Check(*context); !s.ok()) return s;
   int limit = request->limit() > 0 ? std::min(request->limit(), 1000) : 100;
   auto list = deps_.journal->ListFailedDeliveries(limit);
   if (!list.ok()) return ToGrpcStatus(list.status());
@@ -96,8 +121,9 @@ grpc::Status AdminService::ListFailedDeliveries(
 }
 
 grpc::Status AdminService::RetryFailedDelivery(
-    grpc::ServerContext*, const RetryFailedDeliveryRequest* request,
+    grpc::ServerContext* context, const RetryFailedDeliveryRequest* request,
     RetryFailedDeliveryResponse* response) {
+  if (grpc::Status s = deps_.auth->Check(*context); !s.ok()) return s;
   auto failed = deps_.journal->TakeFailedDelivery(request->id());
   if (!failed.ok()) return ToGrpcStatus(failed.status());
   nlohmann::json params =

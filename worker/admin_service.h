@@ -13,7 +13,9 @@
 #include "worker/chat_scheduler.h"
 #include "worker/intake.h"
 #include "worker/journal.h"
+#include "worker/auth.h"
 #include "worker/stats.h"
+#include "worker/update_processor.h"
 
 namespace telegate::worker {
 
@@ -23,7 +25,8 @@ struct AdminDeps {
   ChatScheduler* scheduler;
   Journal* journal;
   WorkerStats* stats;
-  int threads;
+  UpdateProcessor* processor;
+  const BearerAuth* auth;
   std::string environment;
 };
 
@@ -52,9 +55,31 @@ class AdminService final : public telegate::v1::Admin::Service {
       grpc::ServerContext* context,
       const telegate::v1::RetryFailedDeliveryRequest* request,
       telegate::v1::RetryFailedDeliveryResponse* response) override;
+  grpc::Status WatchStatus(
+      grpc::ServerContext* context,
+      const telegate::v1::WatchStatusRequest* request,
+      grpc::ServerWriter<telegate::v1::StatusSnapshot>* writer) override;
+  grpc::Status GetWebhookInfo(grpc::ServerContext* context,
+                              const telegate::v1::GetWebhookInfoRequest* request,
+                              telegate::v1::WebhookInfo* response) override;
+  grpc::Status SetWebhook(grpc::ServerContext* context,
+                          const telegate::v1::SetWebhookRequest* request,
+                          telegate::v1::SetWebhookResponse* response) override;
+  grpc::Status DeleteWebhook(
+      grpc::ServerContext* context,
+      const telegate::v1::DeleteWebhookRequest* request,
+      telegate::v1::DeleteWebhookResponse* response) override;
+
+  // The bodies of GetHealth / GetStats, also used by WatchStatus.
+  void FillHealth(telegate::v1::GetHealthResponse* response) const;
+  void FillStats(telegate::v1::GetStatsResponse* response) const;
 
  private:
   int64_t UptimeSeconds() const;
+  // Calls the Bot API with a fresh client; maps failures to gRPC codes.
+  grpc::Status CallBotApi(const std::string& method,
+                          const nlohmann::json& params,
+                          nlohmann::json* result) const;
 
   const AdminDeps deps_;
   const absl::Time started_;

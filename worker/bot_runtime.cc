@@ -1,5 +1,6 @@
 #include "worker/bot_runtime.h"
 
+#include "absl/time/clock.h"
 #include "common/log.h"
 
 namespace telegate::worker {
@@ -56,6 +57,11 @@ void BotRuntime::RecordSuccess() { errors_.RecordSuccess(); }
 
 void BotRuntime::RecordError(const std::string& message) {
   log::Warn("worker", "bot_error", {{"error", message}});
+  {
+    absl::MutexLock lock(&mu_);
+    recent_errors_.push_front({absl::Now(), message});
+    if (recent_errors_.size() > 20) recent_errors_.pop_back();
+  }
   if (errors_.RecordError(message)) {
     Restart("error threshold reached").IgnoreError();
   }
@@ -64,6 +70,11 @@ void BotRuntime::RecordError(const std::string& message) {
 void BotRuntime::ResetErrors() {
   errors_.Reset();
   log::Info("worker", "errors_reset");
+}
+
+std::vector<BotRuntime::ErrorEvent> BotRuntime::RecentErrors() const {
+  absl::MutexLock lock(&mu_);
+  return {recent_errors_.begin(), recent_errors_.end()};
 }
 
 BotSnapshot BotRuntime::Snapshot() const {

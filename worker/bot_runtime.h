@@ -6,6 +6,8 @@
 #define TELEGATE_WORKER_BOT_RUNTIME_H_
 
 #include <atomic>
+#include <deque>
+#include <vector>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "worker/bot_api_client.h"
 #include "worker/error_tracker.h"
 
@@ -48,6 +51,13 @@ class BotRuntime {
 
   BotSnapshot Snapshot() const;
 
+  struct ErrorEvent {
+    absl::Time time;
+    std::string reason;
+  };
+  // The last errors, newest first (at most 20).
+  std::vector<ErrorEvent> RecentErrors() const;
+
  private:
   absl::Status CheckIdentity();
 
@@ -60,6 +70,7 @@ class BotRuntime {
   bool ready_ ABSL_GUARDED_BY(mu_) = false;
   std::string init_error_ ABSL_GUARDED_BY(mu_);
   std::string username_ ABSL_GUARDED_BY(mu_);
+  std::deque<ErrorEvent> recent_errors_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace telegate::worker

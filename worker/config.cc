@@ -42,6 +42,12 @@ const std::vector<SettingSpec>& WorkerSettingSpecs() {
        "with rate limits: minimum gap between messages to one private chat"},
       {"TELEGATE_RATE_GROUP_PER_MINUTE", "rate_group_per_minute", "20",
        "with rate limits: messages per minute to one group"},
+      {"TELEGATE_ADMIN_TOKEN", "admin_token", "",
+       "bearer token required on every gRPC call and on /metrics; without "
+       "it the listeners must be loopback addresses",
+       true},
+      {"TELEGATE_WORKER_ADMIN_LISTEN", "admin_listen", "127.0.0.1:8082",
+       "HTTP listener for /metrics and /healthz"},
       {"TELEGATE_ENVIRONMENT", "environment", "development",
        "environment name shown in /health"},
       {"TELEGATE_LOG_LEVEL", "log_level", "info", "debug, info, warn, error"},
@@ -87,6 +93,22 @@ absl::StatusOr<WorkerConfig> LoadWorkerConfig(const Settings& settings) {
   ASSIGN_OR_RETURN(int64_t group,
                    settings.GetInt("TELEGATE_RATE_GROUP_PER_MINUTE", 1, 100000));
   config.rate_group_per_minute = static_cast<int>(group);
+  config.admin_token = settings.Get("TELEGATE_ADMIN_TOKEN");
+  config.admin_listen = settings.Get("TELEGATE_WORKER_ADMIN_LISTEN");
+  RETURN_IF_ERROR(CheckAddress("TELEGATE_WORKER_ADMIN_LISTEN",
+                               config.admin_listen));
+  if (config.admin_token.empty()) {
+    for (const auto& [name, address] :
+         {std::pair<const char*, std::string>{"TELEGATE_GRPC_LISTEN",
+                                              config.grpc_listen},
+          {"TELEGATE_WORKER_ADMIN_LISTEN", config.admin_listen}}) {
+      if (!IsLoopbackHost(ParseHostPort(address)->host)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            name, " is not a loopback address: set TELEGATE_ADMIN_TOKEN to "
+                  "expose the Admin API"));
+      }
+    }
+  }
   config.environment = settings.Get("TELEGATE_ENVIRONMENT");
   config.log_level = settings.Get("TELEGATE_LOG_LEVEL");
   log::Level level;

@@ -27,6 +27,8 @@ struct WorkerConfig {
   int rate_global_per_second = 30;
   int64_t rate_chat_interval_ms = 1000;
   int rate_group_per_minute = 20;
+  std::string admin_token;   // empty: no auth, loopback listeners only
+  std::string admin_listen;  // HTTP: /metrics, /healthz; empty: none
   std::string environment;
   std::string log_level;
 };

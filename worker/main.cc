@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   log::RegisterSecret(config->bot_token);
+  log::RegisterSecret(config->admin_token);
   log::Level level = log::Level::kInfo;
   log::ParseLevel(config->log_level, &level);
   log::SetLevel(level);
@@ -48,6 +49,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::string host = ParseHostPort(config->grpc_listen)->host;
+  if (server.admin_port() > 0) {
+    log::Info("worker", "listening",
+              {{"name", "admin"},
+               {"address",
+                FormatHostPort(ParseHostPort(config->admin_listen)->host,
+                               server.admin_port())}});
+  }
   log::Info("worker", "listening",
             {{"name", "grpc"}, {"address", FormatHostPort(host, *port)},
              {"threads", config->threads},

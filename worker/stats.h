@@ -1,9 +1,12 @@
-// Counters the worker keeps for the Admin API. Lock-free; any thread.
+// Counters the worker keeps for the Admin API and /metrics. Thread-safe.
 #ifndef TELEGATE_WORKER_STATS_H_
 #define TELEGATE_WORKER_STATS_H_
 
 #include <atomic>
 #include <cstdint>
+
+#include "common/metrics.h"
+#include "worker/latency_window.h"
 
 namespace telegate::worker {
 
@@ -23,6 +26,9 @@ struct WorkerStats {
   std::atomic<int64_t> migrations{0};     // replies moved to a new chat id
   std::atomic<int64_t> rate_limited{0};   // sends held by our own limits
   std::atomic<int64_t> failed_deliveries{0};
+  // Acceptance to last Bot API call, seconds (histogram) and last minute.
+  Histogram latency_histogram{LatencyBuckets()};
+  LatencyWindow latency{&latency_histogram};
 };
 
 }  // namespace telegate::worker

@@ -25,8 +25,21 @@ UpdateProcessor::~UpdateProcessor() { Stop(absl::ZeroDuration()); }
 
 void UpdateProcessor::Start() {
   for (int i = 0; i < options_.threads; ++i) {
-    threads_.emplace_back([this] { Run(); });
+    infos_.push_back(std::make_unique<ThreadInfo>());
   }
+  for (auto& info : infos_) {
+    threads_.emplace_back([this, i = info.get()] { Run(i); });
+  }
+}
+
+std::vector<UpdateProcessor::ThreadSnapshot> UpdateProcessor::ThreadStates()
+    const {
+  std::vector<ThreadSnapshot> out;
+  for (const auto& info : infos_) {
+    out.push_back({info->busy.load(), info->generation.load(),
+                   info->calls.load()});
+  }
+  return out;
 }
 
 void UpdateProcessor::Stop(absl::Duration grace) {
@@ -40,19 +53,23 @@ void UpdateProcessor::Stop(absl::Duration grace) {
   }
 }
 
-void UpdateProcessor::Run() {
+void UpdateProcessor::Run(ThreadInfo* info) {
   std::unique_ptr<BotApiClient> client = runtime_->NewClient();
   uint64_t generation = runtime_->generation();
+  info->generation.store(generation);
   while (Job* job = scheduler_->Next()) {
+    info->busy.store(true);
     if (runtime_->generation() != generation) {
       generation = runtime_->generation();
       client = runtime_->NewClient();
+      info->generation.store(generation);
     }
-    Step(job, *client);
+    Step(job, *client, info);
+    info->busy.store(false);
   }
 }
 
-void UpdateProcessor::Step(Job* job, BotApiClient& client) {
+void UpdateProcessor::Step(Job* job, BotApiClient& client, ThreadInfo* info) {
   if (!job->decided) {
     nlohmann::json update =
         nlohmann::json::parse(job->payload, nullptr, /*allow_exceptions=*/false);
@@ -80,6 +97,7 @@ void UpdateProcessor::Step(Job* job, BotApiClient& client) {
       }
     }
     ApiResult result = client.Call(action.method, action.params);
+    info->calls.fetch_add(1, std::memory_order_relaxed);
     switch (Classify(result)) {
       case Outcome::kOk:
         stats_->sends_ok.fetch_add(1);
@@ -159,6 +177,11 @@ void UpdateProcessor::RecordFailure(Job* job, const BotAction& action,
 
 void UpdateProcessor::Finish(Job* job) {
   if (job->update_id != 0) journal_->MarkDone(job->update_id);
+  if (job->accepted_at_us > 0) {
+    absl::Time now = clock_();
+    stats_->latency.Record(now,
+                           now - absl::FromUnixMicros(job->accepted_at_us));
+  }
   (job->had_failure ? stats_->failed : stats_->processed).fetch_add(1);
   log::Debug("worker", "update_handled",
              {{"update_id", job->update_id}, {"chat_key", job->chat_key}});

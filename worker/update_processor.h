@@ -9,6 +9,7 @@
 #ifndef TELEGATE_WORKER_UPDATE_PROCESSOR_H_
 #define TELEGATE_WORKER_UPDATE_PROCESSOR_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -43,15 +44,29 @@ class UpdateProcessor {
   ~UpdateProcessor();
 
   void Start();
+
+  // What each thread is doing, for the Admin API.
+  struct ThreadSnapshot {
+    bool busy = false;
+    uint64_t client_generation = 0;
+    int64_t calls = 0;
+  };
+  std::vector<ThreadSnapshot> ThreadStates() const;
   // Lets the threads finish queued work until `grace` has passed (what is
   // left stays journaled), then joins them. Idempotent.
   void Stop(absl::Duration grace);
 
  private:
-  void Run();
+  struct ThreadInfo {
+    std::atomic<bool> busy{false};
+    std::atomic<uint64_t> generation{0};
+    std::atomic<int64_t> calls{0};
+  };
+
+  void Run(ThreadInfo* info);
   // Runs `job` until it finishes or has to wait; hands it back to the
   // scheduler either way.
-  void Step(Job* job, BotApiClient& client);
+  void Step(Job* job, BotApiClient& client, ThreadInfo* info);
   // Records the failed call and moves `job` on to its next action.
   void RecordFailure(Job* job, const BotAction& action,
                      const ApiResult& result);
@@ -65,6 +80,7 @@ class UpdateProcessor {
   WorkerStats* const stats_;
   const std::function<absl::Time()> clock_;
   std::unique_ptr<RateLimiter> limiter_;
+  std::vector<std::unique_ptr<ThreadInfo>> infos_;  // fixed after Start
   std::vector<std::thread> threads_;
 };
 

@@ -133,7 +133,17 @@ Ack MakeAck(uint64_t seq, int64_t update_id, SubmitResult result) {
 }
 
 grpc::ServerBidiReactor<Update, Ack>* UpdatesService::Stream(
-    grpc::CallbackServerContext* /*context*/) {
+    grpc::CallbackServerContext* context) {
+  if (grpc::Status s = auth_->Check(*context); !s.ok()) {
+    // Refuse before reading anything.
+    class Refusal : public grpc::ServerBidiReactor<Update, Ack> {
+     public:
+      explicit Refusal(grpc::Status status) { Finish(std::move(status)); }
+      void OnDone() override { delete this; }
+    };
+    log::Warn("worker", "stream_refused", {{"error", s.error_message()}});
+    return new Refusal(std::move(s));
+  }
   log::Debug("worker", "stream_opened");
   return new StreamReactor(intake_);
 }

@@ -8,6 +8,7 @@
 #define TELEGATE_WORKER_UPDATES_SERVICE_H_
 
 #include "telegate/v1/updates.grpc.pb.h"
+#include "worker/auth.h"
 #include "worker/intake.h"
 
 namespace telegate::worker {
@@ -18,13 +19,16 @@ telegate::v1::Ack MakeAck(uint64_t seq, int64_t update_id,
 
 class UpdatesService final : public telegate::v1::Updates::CallbackService {
  public:
-  explicit UpdatesService(Intake* intake) : intake_(intake) {}
+  // `auth` must outlive the service.
+  UpdatesService(Intake* intake, const BearerAuth* auth)
+      : intake_(intake), auth_(auth) {}
 
   grpc::ServerBidiReactor<telegate::v1::Update, telegate::v1::Ack>* Stream(
       grpc::CallbackServerContext* context) override;
 
  private:
   Intake* const intake_;
+  const BearerAuth* const auth_;
 };
 
 }  // namespace telegate::worker

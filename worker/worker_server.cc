@@ -9,7 +9,9 @@
 #include "worker/admin_service.h"
 #include "worker/bot_runtime.h"
 #include "worker/chat_scheduler.h"
+#include "worker/auth.h"
 #include "worker/intake.h"
+#include "worker/metrics_server.h"
 #include "worker/stats.h"
 #include "worker/update_processor.h"
 #include "worker/updates_service.h"
@@ -27,7 +29,8 @@ WorkerServer::WorkerServer(WorkerConfig config,
       stats_(std::make_unique<WorkerStats>()),
       runtime_(std::make_unique<BotRuntime>(client_factory_.get(),
                                             config_.error_threshold)),
-      scheduler_(std::make_unique<ChatScheduler>()) {}
+      scheduler_(std::make_unique<ChatScheduler>()),
+      auth_(std::make_unique<BearerAuth>(config_.admin_token)) {}
 
 WorkerServer::~WorkerServer() { Shutdown(); }
 
@@ -56,11 +59,14 @@ absl::StatusOr<int> WorkerServer::Start() {
   processor_ = std::make_unique<UpdateProcessor>(
       options, scheduler_.get(), journal_.get(), runtime_.get(),
       handler_.get(), stats_.get());
-  updates_service_ = std::make_unique<UpdatesService>(intake_.get());
-  admin_service_ = std::make_unique<AdminService>(
-      AdminDeps{runtime_.get(), intake_.get(), scheduler_.get(),
-                journal_.get(), stats_.get(), config_.threads,
-                config_.environment});
+  updates_service_ =
+      std::make_unique<UpdatesService>(intake_.get(), auth_.get());
+  admin_service_ = std::make_unique<AdminService>(AdminDeps{
+      runtime_.get(), intake_.get(), scheduler_.get(), journal_.get(),
+      stats_.get(), processor_.get(), auth_.get(), config_.environment});
+  metrics_ = std::make_unique<MetricsRegistry>();
+  RegisterWorkerMetrics(metrics_.get(), stats_.get(), runtime_.get(),
+                        intake_.get(), scheduler_.get(), processor_.get());
 
   runtime_->Initialize().IgnoreError();  // logged; visible in /health
   if (absl::Status replay = intake_->Replay(); !replay.ok()) return replay;
@@ -84,6 +90,13 @@ absl::StatusOr<int> WorkerServer::Start() {
         absl::StrCat("cannot listen on ", config_.grpc_listen));
   }
   server_->GetHealthCheckService()->SetServingStatus(true);
+  if (!config_.admin_listen.empty()) {
+    metrics_server_ =
+        std::make_unique<MetricsServer>(metrics_.get(), auth_.get());
+    absl::StatusOr<int> admin = metrics_server_->Start(config_.admin_listen);
+    if (!admin.ok()) return admin.status();
+    admin_port_ = *admin;
+  }
   return port;
 }
 
@@ -93,6 +106,7 @@ void WorkerServer::Shutdown() {
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->SetServingStatus(false);
   }
+  if (metrics_server_ != nullptr) metrics_server_->Stop();
   intake_->Stop();
   processor_->Stop(absl::Milliseconds(config_.shutdown_grace_ms));
   // Acks already promised are committed before the streams close.

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "common/metrics.h"
 #include "worker/bot_api_client.h"
 #include "worker/bot_handler.h"
 #include "worker/config.h"
@@ -20,6 +21,8 @@ class Server;
 namespace telegate::worker {
 
 class AdminService;
+class BearerAuth;
+class MetricsServer;
 class BotRuntime;
 class ChatScheduler;
 class Intake;
@@ -42,6 +45,9 @@ class WorkerServer {
   // the threads and the gRPC server. Returns the bound port.
   absl::StatusOr<int> Start();
 
+  // The bound port of the HTTP admin listener (/metrics), 0 if none.
+  int admin_port() const { return admin_port_; }
+
   // Refuses new updates, lets queued ones finish within the configured
   // grace (the rest stay journaled for the next start), stops gRPC.
   // Idempotent.
@@ -57,9 +63,13 @@ class WorkerServer {
   std::unique_ptr<ChatScheduler> scheduler_;
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<UpdateProcessor> processor_;
+  std::unique_ptr<BearerAuth> auth_;
   std::unique_ptr<UpdatesService> updates_service_;
   std::unique_ptr<AdminService> admin_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<MetricsRegistry> metrics_;
+  std::unique_ptr<MetricsServer> metrics_server_;
+  int admin_port_ = 0;
   bool started_ = false;
   bool shut_down_ = false;
 };

@@ -122,6 +122,7 @@ absl::Status Stack::StartWorker() {
   env["TELEGRAM_API_BASE_URL"] =
       absl::StrCat("http://127.0.0.1:", emulator_port_);
   env["TELEGATE_GRPC_LISTEN"] = absl::StrCat("127.0.0.1:", grpc_port_);
+  env["TELEGATE_WORKER_ADMIN_LISTEN"] = "127.0.0.1:0";
   env["TELEGATE_ENVIRONMENT"] = "integration";
   env["TELEGATE_DATA_DIR"] = data_dir_;
   // Tests run many in parallel on a small machine: commit without fsync.

@@ -131,6 +131,13 @@ class FakeBotApi : public BotApiClientFactory {
       ok.result = {{"message_id", static_cast<int64_t>(calls_.size())},
                    {"chat", {{"id", params.value("chat_id", int64_t{0})}}},
                    {"text", params.value("text", "")}};
+    } else if (method == "getWebhookInfo") {
+      ok.result = {{"url", "https://example.test/hook"},
+                   {"has_custom_certificate", false},
+                   {"pending_update_count", 3},
+                   {"max_connections", 40},
+                   {"last_error_date", 1700000000},
+                   {"last_error_message", "Connection refused"}};
     } else {
       ok.result = true;
     }

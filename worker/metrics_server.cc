@@ -1,0 +1,120 @@
+#include "worker/metrics_server.h"
+
+#include <httplib.h>
+
+#include "absl/time/clock.h"
+#include "common/address.h"
+#include "common/http_listen.h"
+#include "worker/bot_runtime.h"
+#include "worker/chat_scheduler.h"
+#include "worker/intake.h"
+#include "worker/stats.h"
+#include "worker/update_processor.h"
+
+namespace telegate::worker {
+
+MetricsServer::MetricsServer(const MetricsRegistry* registry,
+                             const BearerAuth* auth)
+    : server_(std::make_unique<httplib::Server>()) {
+  server_->new_task_queue = [] { return new httplib::ThreadPool(4); };
+  server_->set_read_timeout(5, 0);
+  server_->set_payload_max_length(4096);
+  server_->Get("/metrics", [registry, auth](const httplib::Request& req,
+                                            httplib::Response& res) {
+    if (!auth->AllowsHeader(req.get_header_value("Authorization"))) {
+      res.status = 401;
+      res.set_content(R"({"ok":false,"error":"admin token required"})",
+                      "application/json");
+      return;
+    }
+    res.set_content(registry->Render(), kMetricsContentType);
+  });
+  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"status":"alive"})", "application/json");
+  });
+}
+
+MetricsServer::~MetricsServer() { Stop(); }
+
+absl::StatusOr<int> MetricsServer::Start(const std::string& address) {
+  absl::StatusOr<HostPort> hp = ParseHostPort(address);
+  if (!hp.ok()) return hp.status();
+  absl::StatusOr<int> port = BindHttpServer(*server_, hp->host, hp->port);
+  if (!port.ok()) return port.status();
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  while (!server_->is_running()) absl::SleepFor(absl::Milliseconds(1));
+  return port;
+}
+
+void MetricsServer::Stop() {
+  if (!thread_.joinable()) return;
+  server_->stop();
+  thread_.join();
+}
+
+void RegisterWorkerMetrics(MetricsRegistry* r, const WorkerStats* s,
+                           const BotRuntime* runtime, const Intake* intake,
+                           const ChatScheduler* scheduler,
+                           const UpdateProcessor* processor) {
+  using Type = MetricsRegistry::Type;
+  const std::string updates = "telegate_worker_updates_total";
+  const std::string help = "Updates by what became of them";
+  for (const auto& [result, counter] :
+       std::vector<std::pair<std::string, const std::atomic<int64_t>*>>{
+           {"received", &s->received},   {"accepted", &s->accepted},
+           {"duplicate", &s->duplicate}, {"overloaded", &s->overloaded},
+           {"processed", &s->processed}, {"failed", &s->failed},
+           {"replayed", &s->replayed}}) {
+    r->Add(Type::kCounter, updates, help, {{"result", result}},
+           [counter] { return counter->load(); });
+  }
+  r->Add(Type::kCounter, "telegate_worker_bot_api_calls_total",
+         "Bot API calls by outcome", {{"result", "ok"}},
+         [s] { return s->sends_ok.load(); });
+  r->Add(Type::kCounter, "telegate_worker_bot_api_calls_total", "",
+         {{"result", "failed"}}, [s] { return s->sends_failed.load(); });
+  for (const auto& [name, help_text, counter] :
+       std::vector<std::tuple<std::string, std::string,
+                              const std::atomic<int64_t>*>>{
+           {"flood_waits", "429 answers honoured", &s->flood_waits},
+           {"retries", "Transient failures retried", &s->retries},
+           {"migrations", "Replies moved to a new chat id", &s->migrations},
+           {"rate_limited", "Sends held by proactive limits", &s->rate_limited},
+           {"failed_deliveries", "Calls recorded as failed deliveries",
+            &s->failed_deliveries}}) {
+    r->Add(Type::kCounter, "telegate_worker_" + name + "_total", help_text, {},
+           [counter] { return counter->load(); });
+  }
+  r->Add(Type::kGauge, "telegate_worker_errors_in_a_row",
+         "Consecutive errors (a success resets it)", {},
+         [runtime] { return runtime->Snapshot().error_count; });
+  r->Add(Type::kGauge, "telegate_worker_error_threshold",
+         "Errors in a row that re-initialise the bot", {},
+         [runtime] { return runtime->Snapshot().error_threshold; });
+  r->Add(Type::kCounter, "telegate_worker_restarts_total",
+         "Re-initialisations of the bot clients", {},
+         [runtime] { return runtime->Snapshot().restart_count; });
+  r->Add(Type::kGauge, "telegate_worker_bot_ready",
+         "1 when the last getMe succeeded", {},
+         [runtime] { return runtime->Snapshot().ready ? 1 : 0; });
+  r->Add(Type::kGauge, "telegate_worker_queue_depth",
+         "Accepted updates not finished yet", {},
+         [intake] { return intake->in_flight(); });
+  r->Add(Type::kGauge, "telegate_worker_parked_chats",
+         "Chats waiting for a flood wait or backoff", {},
+         [scheduler] { return scheduler->parked(); });
+  r->Add(Type::kGauge, "telegate_worker_threads_busy",
+         "Processing threads handling an update now", {}, [processor] {
+           int busy = 0;
+           for (const auto& t : processor->ThreadStates()) busy += t.busy;
+           return busy;
+         });
+  r->AddHistogramRef("telegate_worker_update_latency_seconds",
+                     "Acceptance to the last Bot API call of an update",
+                     &s->latency_histogram);
+  absl::Time start = absl::Now();
+  r->Add(Type::kGauge, "telegate_worker_uptime_seconds", "Seconds since start",
+         {}, [start] { return absl::ToDoubleSeconds(absl::Now() - start); });
+}
+
+}  // namespace telegate::worker
