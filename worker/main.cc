@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "absl/synchronization/mutex.h"
 #include "common/address.h"
 #include "common/log.h"
 #include "common/shutdown.h"
@@ -35,6 +36,9 @@ int main(int argc, char** argv) {
   log::Level level = log::Level::kInfo;
   log::ParseLevel(config->log_level, &level);
   log::SetLevel(level);
+  // Debian's Abseil checks lock order on every Mutex operation; off in
+  // production binaries (tests keep it).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   BlockShutdownSignals();
 
   worker::HttpBotApiOptions api;
