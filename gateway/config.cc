@@ -1,5 +1,7 @@
 #include "gateway/config.h"
 
+#include <string_view>
+
 #include "absl/strings/str_cat.h"
 #include "common/address.h"
 #include "common/log.h"
@@ -7,6 +9,52 @@
 #include "gateway/secret.h"
 
 namespace telegate::gateway {
+namespace {
+
+// Printable ASCII without spaces: it travels in an HTTP header, a cookie
+// digest and gRPC metadata. Never echoes the token.
+absl::Status CheckAdminToken(const std::string& token) {
+  if (token.empty()) return absl::OkStatus();
+  if (token.size() < 8 || token.size() > 256) {
+    return absl::InvalidArgumentError(
+        "TELEGATE_ADMIN_TOKEN must be 8-256 characters long");
+  }
+  for (char ch : token) {
+    if (ch <= ' ' || ch > '~') {
+      return absl::InvalidArgumentError(
+          "TELEGATE_ADMIN_TOKEN may only contain printable ASCII without "
+          "spaces");
+    }
+  }
+  return absl::OkStatus();
+}
+
+// http://host:port or https://host:port, optionally with a trailing '/'.
+absl::Status CheckEmulatorUrl(std::string& url) {
+  std::string_view rest = url;
+  if (rest.starts_with("http://")) {
+    rest.remove_prefix(7);
+  } else if (rest.starts_with("https://")) {
+    rest.remove_prefix(8);
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "TELEGATE_EMULATOR_URL must start with http:// or https://, got '", url,
+        "'"));
+  }
+  if (!rest.empty() && rest.back() == '/') {
+    rest.remove_suffix(1);
+    url.pop_back();
+  }
+  if (rest.empty() || rest.find('/') != std::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("TELEGATE_EMULATOR_URL must be scheme://host[:port] with "
+                     "no path, got '",
+                     url, "'"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 const std::vector<SettingSpec>& GatewaySettingSpecs() {
   static const auto* specs = new std::vector<SettingSpec>{
@@ -19,7 +67,8 @@ const std::vector<SettingSpec>& GatewaySettingSpecs() {
       {"TELEGATE_LISTEN", "listen", "0.0.0.0:8080",
        "public listener (webhook, /healthz)"},
       {"TELEGATE_ADMIN_LISTEN", "admin_listen", "127.0.0.1:8081",
-       "admin listener (panel, /health, /restart_bot, /reset_errors)"},
+       "admin listener (panel, /health, /api/..., /metrics); must be a "
+       "loopback address unless TELEGATE_ADMIN_TOKEN is set"},
       {"TELEGATE_WORKER_ADDRESS", "worker_address", "127.0.0.1:50051",
        "the worker's gRPC address"},
       {"TELEGATE_MAX_BODY_BYTES", "max_body_bytes", "1048576",
@@ -33,6 +82,14 @@ const std::vector<SettingSpec>& GatewaySettingSpecs() {
       {"TELEGATE_ENVIRONMENT", "environment", "development",
        "environment name shown when the worker is unreachable"},
       {"TELEGATE_LOG_LEVEL", "log_level", "info", "debug, info, warn, error"},
+      {"TELEGATE_ADMIN_TOKEN", "admin_token", "",
+       "token the admin listener requires (Bearer header or sign-in cookie) "
+       "and sent to the worker as gRPC metadata; without it the admin "
+       "listener must be a loopback address",
+       true},
+      {"TELEGATE_EMULATOR_URL", "emulator_url", "",
+       "base URL of telegate-emulator (http://host:port); enables the "
+       "panel's playground"},
   };
   return *specs;
 }
@@ -70,6 +127,18 @@ absl::StatusOr<GatewayConfig> LoadGatewayConfig(const Settings& settings) {
     return absl::InvalidArgumentError(absl::StrCat(
         "TELEGATE_LOG_LEVEL must be debug, info, warn or error, got '",
         c.log_level, "'"));
+  }
+  c.admin_token = settings.Get("TELEGATE_ADMIN_TOKEN");
+  RETURN_IF_ERROR(CheckAdminToken(c.admin_token));
+  if (c.admin_token.empty() &&
+      !IsLoopbackHost(ParseHostPort(c.admin_listen)->host)) {
+    return absl::InvalidArgumentError(
+        "TELEGATE_ADMIN_LISTEN is not a loopback address: set "
+        "TELEGATE_ADMIN_TOKEN to expose the admin listener");
+  }
+  c.emulator_url = settings.Get("TELEGATE_EMULATOR_URL");
+  if (!c.emulator_url.empty()) {
+    RETURN_IF_ERROR(CheckEmulatorUrl(c.emulator_url));
   }
   return c;
 }

@@ -23,6 +23,11 @@ struct GatewayConfig {
   int retry_after_seconds = 1;
   std::string environment;
   std::string log_level;
+  // Empty: no authentication on the admin listener (loopback only) and no
+  // authorization metadata on gRPC calls to the worker.
+  std::string admin_token;
+  // Empty: the playground is off. Else the emulator's base URL.
+  std::string emulator_url;
 };
 
 const std::vector<SettingSpec>& GatewaySettingSpecs();

@@ -2,12 +2,13 @@
 
 #include <httplib.h>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/address.h"
 #include "common/http_listen.h"
 #include "common/log.h"
-#include "gateway/ui_assets.h"
+#include "gateway/admin_http.h"
 
 namespace telegate::gateway {
 namespace {
@@ -40,11 +41,6 @@ void Configure(httplib::Server& server, int threads, size_t max_body) {
       });
 }
 
-void Reply(httplib::Response& res, const JsonAnswer& answer) {
-  res.status = answer.status;
-  res.set_content(answer.body, kJson);
-}
-
 absl::StatusOr<int> Bind(httplib::Server& server, const std::string& address) {
   absl::StatusOr<HostPort> hp = ParseHostPort(address);
   if (!hp.ok()) return hp.status();
@@ -54,39 +50,61 @@ absl::StatusOr<int> Bind(httplib::Server& server, const std::string& address) {
 }  // namespace
 
 GatewayServer::GatewayServer(GatewayConfig config, UpdateSink* sink,
-                             AdminBackend* admin)
+                             AdminBackend* admin, GatewayStats* stats,
+                             StatusEventsOptions events_options)
     : config_(std::move(config)),
-      webhook_(config_.webhook_secret, sink, config_.retry_after_seconds),
+      own_stats_(stats == nullptr ? std::make_unique<GatewayStats>() : nullptr),
+      stats_(stats == nullptr ? own_stats_.get() : stats),
+      webhook_(config_.webhook_secret, sink, config_.retry_after_seconds,
+               stats_),
       admin_routes_(admin, config_.environment),
+      events_(admin, &stopping_, events_options),
+      auth_(config_.admin_token),
       public_(std::make_unique<httplib::Server>()),
       admin_(std::make_unique<httplib::Server>()) {
+  if (!config_.emulator_url.empty()) {
+    playground_ = std::make_unique<Playground>(config_.emulator_url);
+  }
+  RegisterGatewayMetrics(stats_, &metrics_);
   Configure(*public_, config_.http_threads, config_.max_body_bytes);
-  Configure(*admin_, 16, 64 * 1024);
+  Configure(*admin_, kAdminThreads, 64 * 1024);
   AddPublicRoutes();
-  AddAdminRoutes();
+  AddAdminHttpRoutes(*admin_, {&admin_routes_, &events_, playground_.get(),
+                               &auth_, &metrics_});
 }
 
 GatewayServer::~GatewayServer() { Shutdown(); }
 
 void GatewayServer::AddPublicRoutes() {
-  public_->Post(config_.webhook_path,
-                [this](const httplib::Request& req, httplib::Response& res) {
-                  std::string secret;
-                  bool has_secret =
-                      req.has_header("X-Telegram-Bot-Api-Secret-Token");
-                  if (has_secret) {
-                    secret =
-                        req.get_header_value("X-Telegram-Bot-Api-Secret-Token");
-                  }
-                  WebhookAnswer answer = webhook_.Handle(
-                      has_secret ? &secret : nullptr, req.body);
-                  res.status = answer.status;
-                  if (answer.retry_after > 0) {
-                    res.set_header("Retry-After",
-                                   std::to_string(answer.retry_after));
-                  }
-                  res.set_content(answer.body, kJson);
-                });
+  // Every answer on the webhook path, including httplib's own (413, 400).
+  public_->set_logger(
+      [this](const httplib::Request& req, const httplib::Response& res) {
+        if (req.path == config_.webhook_path) {
+          stats_->CountWebhookAnswer(res.status);
+        }
+      });
+  public_->Post(config_.webhook_path, [this](const httplib::Request& req,
+                                             httplib::Response& res) {
+    stats_->webhooks_in_flight.fetch_add(1);
+    const absl::Time start = absl::Now();
+    absl::Cleanup done = [this, start] {
+      stats_->webhook_seconds.Observe(
+          absl::ToDoubleSeconds(absl::Now() - start));
+      stats_->webhooks_in_flight.fetch_sub(1);
+    };
+    std::string secret;
+    bool has_secret = req.has_header("X-Telegram-Bot-Api-Secret-Token");
+    if (has_secret) {
+      secret = req.get_header_value("X-Telegram-Bot-Api-Secret-Token");
+    }
+    WebhookAnswer answer =
+        webhook_.Handle(has_secret ? &secret : nullptr, req.body);
+    res.status = answer.status;
+    if (answer.retry_after > 0) {
+      res.set_header("Retry-After", std::to_string(answer.retry_after));
+    }
+    res.set_content(answer.body, kJson);
+  });
   public_->Get(config_.webhook_path,
                [](const httplib::Request&, httplib::Response& res) {
                  res.status = 405;
@@ -96,35 +114,6 @@ void GatewayServer::AddPublicRoutes() {
   public_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(R"({"status":"alive"})", kJson);
   });
-}
-
-void GatewayServer::AddAdminRoutes() {
-  admin_->Get("/health", [this](const httplib::Request&, httplib::Response& res) {
-    Reply(res, admin_routes_.Health());
-  });
-  admin_->Post("/restart_bot",
-               [this](const httplib::Request&, httplib::Response& res) {
-                 Reply(res, admin_routes_.RestartBot());
-               });
-  admin_->Post("/reset_errors",
-               [this](const httplib::Request&, httplib::Response& res) {
-                 Reply(res, admin_routes_.ResetErrors());
-               });
-  admin_->Get("/api/stats", [this](const httplib::Request&,
-                                   httplib::Response& res) {
-    Reply(res, admin_routes_.Stats());
-  });
-  admin_->Get(R"(/[A-Za-z0-9_.\-]*)",
-              [](const httplib::Request& req, httplib::Response& res) {
-                const UiAsset* asset = FindUiAsset(req.path);
-                if (asset == nullptr) {
-                  res.status = 404;
-                  return;
-                }
-                res.set_header("Cache-Control", "no-cache");
-                res.set_content(std::string(asset->data),
-                                std::string(asset->content_type));
-              });
 }
 
 absl::StatusOr<BoundPorts> GatewayServer::Start() {
@@ -151,6 +140,7 @@ absl::StatusOr<BoundPorts> GatewayServer::Start() {
 
 void GatewayServer::Shutdown() {
   webhook_.Drain();
+  if (!stopping_.HasBeenNotified()) stopping_.Notify();  // ends event streams
   if (public_thread_.joinable()) {
     public_->stop();
     public_thread_.join();

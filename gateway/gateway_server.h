@@ -1,8 +1,9 @@
 // GatewayServer: the gateway's two HTTP listeners on cpp-httplib. Public:
-// the webhook and /healthz only. Admin: the panel, /health, /restart_bot,
-// /reset_errors, /api/stats. Handlers translate HTTP to WebhookHandler and
-// AdminRoutes and nothing more. Start once; Shutdown drains (new webhooks get
-// 503), finishes requests in flight and joins the listener threads.
+// the webhook and /healthz only. Admin (admin_http.h): the panel, /health,
+// the actions, /api/..., the /api/events stream and /metrics. Handlers
+// translate HTTP to WebhookHandler and AdminRoutes and nothing more. Start
+// once; Shutdown drains (new webhooks get 503), ends open event streams,
+// finishes requests in flight and joins the listener threads.
 #ifndef TELEGATE_GATEWAY_GATEWAY_SERVER_H_
 #define TELEGATE_GATEWAY_GATEWAY_SERVER_H_
 
@@ -10,9 +11,15 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
+#include "common/metrics.h"
+#include "gateway/admin_auth.h"
 #include "gateway/admin_backend.h"
 #include "gateway/admin_routes.h"
 #include "gateway/config.h"
+#include "gateway/gateway_stats.h"
+#include "gateway/playground.h"
+#include "gateway/status_events.h"
 #include "gateway/update_sink.h"
 #include "gateway/webhook_handler.h"
 
@@ -27,10 +34,16 @@ struct BoundPorts {
   int admin_port = 0;
 };
 
+// Admin listener threads: several open event streams plus normal requests.
+inline constexpr int kAdminThreads = 32;
+
 class GatewayServer {
  public:
-  // `sink` and `admin` must outlive the server.
-  GatewayServer(GatewayConfig config, UpdateSink* sink, AdminBackend* admin);
+  // `sink`, `admin` and `stats` must outlive the server. Without `stats`
+  // the server keeps its own (the WorkerLink's metrics are then absent).
+  GatewayServer(GatewayConfig config, UpdateSink* sink, AdminBackend* admin,
+                GatewayStats* stats = nullptr,
+                StatusEventsOptions events_options = {});
   ~GatewayServer();
 
   absl::StatusOr<BoundPorts> Start();
@@ -38,11 +51,17 @@ class GatewayServer {
 
  private:
   void AddPublicRoutes();
-  void AddAdminRoutes();
 
   const GatewayConfig config_;
+  std::unique_ptr<GatewayStats> own_stats_;
+  GatewayStats* const stats_;
+  MetricsRegistry metrics_;
+  absl::Notification stopping_;
   WebhookHandler webhook_;
   AdminRoutes admin_routes_;
+  StatusEvents events_;
+  AdminAuth auth_;
+  std::unique_ptr<Playground> playground_;
   std::unique_ptr<httplib::Server> public_;
   std::unique_ptr<httplib::Server> admin_;
   std::thread public_thread_;

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "absl/synchronization/mutex.h"
 #include "common/address.h"
 #include "common/log.h"
 #include "common/shutdown.h"
@@ -32,20 +33,28 @@ int main(int argc, char** argv) {
     return 2;
   }
   log::RegisterSecret(config->webhook_secret);
+  log::RegisterSecret(config->admin_token);
   log::Level level = log::Level::kInfo;
   log::ParseLevel(config->log_level, &level);
   log::SetLevel(level);
+  // Debian's Abseil checks lock order on every Mutex operation; off in
+  // production binaries (tests keep it).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   BlockShutdownSignals();
 
   std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(
       config->worker_address, grpc::InsecureChannelCredentials());
+  gateway::GatewayStats stats;
   gateway::WorkerLinkOptions link_options;
   link_options.ack_timeout = absl::Milliseconds(config->ack_timeout_ms);
+  link_options.auth_token = config->admin_token;
+  link_options.stats = &stats;
   gateway::WorkerLink link(channel, link_options);
-  gateway::GrpcAdminBackend admin(channel, absl::Seconds(15));
+  gateway::GrpcAdminBackend admin(channel, absl::Seconds(15),
+                                  config->admin_token);
   link.Start();
 
-  gateway::GatewayServer server(*config, &link, &admin);
+  gateway::GatewayServer server(*config, &link, &admin, &stats);
   absl::StatusOr<gateway::BoundPorts> ports = server.Start();
   if (!ports.ok()) {
     std::cerr << "telegate-gateway: " << ports.status().message() << "\n";
@@ -56,11 +65,13 @@ int main(int argc, char** argv) {
              {"address", FormatHostPort(ParseHostPort(config->listen)->host,
                                         ports->public_port)},
              {"webhook_path", config->webhook_path}});
-  log::Info("gateway", "listening",
-            {{"name", "admin"},
-             {"address",
-              FormatHostPort(ParseHostPort(config->admin_listen)->host,
-                             ports->admin_port)}});
+  log::Info(
+      "gateway", "listening",
+      {{"name", "admin"},
+       {"address", FormatHostPort(ParseHostPort(config->admin_listen)->host,
+                                  ports->admin_port)},
+       {"auth", config->admin_token.empty() ? "none" : "token"},
+       {"playground", !config->emulator_url.empty()}});
   int sig = WaitForShutdownSignal();
   log::Info("gateway", "shutdown_requested", {{"signal", sig}});
   server.Shutdown();

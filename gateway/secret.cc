@@ -18,13 +18,4 @@ absl::Status ValidateSecretToken(std::string_view secret) {
   return absl::OkStatus();
 }
 
-bool ConstantTimeEquals(std::string_view given, std::string_view expected) {
-  unsigned char diff = given.size() == expected.size() ? 0 : 1;
-  for (size_t i = 0; i < expected.size(); ++i) {
-    unsigned char g = i < given.size() ? given[i] : 0;
-    diff |= static_cast<unsigned char>(g ^ expected[i]);
-  }
-  return diff == 0;
-}
-
 }  // namespace telegate::gateway

@@ -8,6 +8,26 @@ namespace telegate::gateway {
 
 using telegate::v1::Ack;
 
+namespace {
+
+AckOutcome Outcome(const absl::StatusOr<Ack>& ack) {
+  if (!ack.ok()) return AckOutcome::kUnavailable;
+  switch (ack->result()) {
+    case Ack::ACCEPTED:
+      return AckOutcome::kAccepted;
+    case Ack::DUPLICATE:
+      return AckOutcome::kDuplicate;
+    case Ack::OVERLOADED:
+      return AckOutcome::kOverloaded;
+    case Ack::REJECTED:
+      return AckOutcome::kRejected;
+    default:
+      return AckOutcome::kUnavailable;
+  }
+}
+
+}  // namespace
+
 std::string ErrorBody(std::string_view reason) {
   return nlohmann::json{{"ok", false}, {"error", reason}}.dump();
 }
@@ -25,6 +45,7 @@ WebhookAnswer WebhookHandler::Handle(const std::string* secret_header,
     return {400, ErrorBody(std::string(update.status().message())), 0};
   }
   absl::StatusOr<Ack> ack = sink_->Deliver(*update, std::move(body));
+  if (stats_ != nullptr) stats_->CountAck(Outcome(ack));
   if (!ack.ok()) {
     log::Warn("gateway", "update_not_delivered",
               {{"update_id", update->update_id},

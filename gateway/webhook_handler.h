@@ -1,7 +1,8 @@
 // The webhook's domain logic, free of HTTP: checks the secret, parses the
 // update, hands it to the UpdateSink and maps the outcome to the answer
 // Telegram gets (200 only once a worker accepted the update; 503 with
-// Retry-After so Telegram redelivers; 400/401 for bad requests). Thread-safe.
+// Retry-After so Telegram redelivers; 400/401 for bad requests). Counts the
+// worker's answers in GatewayStats when given one. Thread-safe.
 #ifndef TELEGATE_GATEWAY_WEBHOOK_HANDLER_H_
 #define TELEGATE_GATEWAY_WEBHOOK_HANDLER_H_
 
@@ -9,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/gateway_stats.h"
 #include "gateway/update_sink.h"
 
 namespace telegate::gateway {
@@ -21,11 +23,13 @@ struct WebhookAnswer {
 
 class WebhookHandler {
  public:
-  // `sink` must outlive the handler.
-  WebhookHandler(std::string secret, UpdateSink* sink, int retry_after_seconds)
+  // `sink` and `stats` (may be nullptr) must outlive the handler.
+  WebhookHandler(std::string secret, UpdateSink* sink, int retry_after_seconds,
+                 GatewayStats* stats = nullptr)
       : secret_(std::move(secret)),
         sink_(sink),
-        retry_after_(retry_after_seconds) {}
+        retry_after_(retry_after_seconds),
+        stats_(stats) {}
 
   // `secret_header` is nullptr when the header is absent.
   WebhookAnswer Handle(const std::string* secret_header, std::string body);
@@ -37,6 +41,7 @@ class WebhookHandler {
   const std::string secret_;
   UpdateSink* const sink_;
   const int retry_after_;
+  GatewayStats* const stats_;
   std::atomic<bool> draining_{false};
 };
 

@@ -73,6 +73,12 @@ absl::StatusOr<Ack> WorkerLink::Deliver(const ParsedUpdate& update,
   return pending->ack;
 }
 
+void WorkerLink::SetConnected(bool connected) {
+  if (options_.stats != nullptr) {
+    options_.stats->worker_stream_connected.store(connected ? 1 : 0);
+  }
+}
+
 void WorkerLink::FailAllPending(const absl::Status& status) {
   absl::flat_hash_map<uint64_t, std::shared_ptr<Pending>> failed;
   {
@@ -87,15 +93,21 @@ void WorkerLink::FailAllPending(const absl::Status& status) {
 
 void WorkerLink::Run() {
   absl::Duration backoff = options_.min_backoff;
-  while (true) {
+  for (bool first = true;; first = false) {
     grpc::ClientContext context;
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
       context_ = &context;
     }
+    if (!first && options_.stats != nullptr) {
+      options_.stats->worker_stream_reconnects.fetch_add(1);
+    }
     // Fail fast while the worker is down: Deliver answers 503 at once.
     context.set_wait_for_ready(false);
+    if (!options_.auth_token.empty()) {
+      context.AddMetadata("authorization", "Bearer " + options_.auth_token);
+    }
     auto stream = std::make_shared<Stream>();
     stream->raw = stub_->Stream(&context);
     bool got_any = false;
@@ -104,6 +116,7 @@ void WorkerLink::Run() {
       absl::MutexLock lock(&mu_);
       stream_ = stream;
     }
+    SetConnected(true);
     log::Info("gateway", "worker_stream_opened");
     while (stream->raw->Read(&ack)) {
       got_any = true;
@@ -122,6 +135,7 @@ void WorkerLink::Run() {
       absl::MutexLock lock(&mu_);
       stream_ = nullptr;
     }
+    SetConnected(false);
     {
       absl::MutexLock lock(&write_mu_);
       stream->closed = true;

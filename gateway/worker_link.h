@@ -2,6 +2,8 @@
 // Deliver() writes an update and waits for its ack (matched by seq). A
 // background thread reads acks and, when the stream breaks, fails everything
 // pending with kUnavailable and reconnects with capped exponential backoff.
+// Carries the admin token as call metadata when one is set, and reports the
+// stream's state to GatewayStats when given one.
 // Thread-safe; Stop() joins the thread, after which Deliver fails fast.
 #ifndef TELEGATE_GATEWAY_WORKER_LINK_H_
 #define TELEGATE_GATEWAY_WORKER_LINK_H_
@@ -10,12 +12,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "gateway/gateway_stats.h"
 #include "gateway/update_sink.h"
 #include "telegate/v1/updates.grpc.pb.h"
 
@@ -25,6 +29,10 @@ struct WorkerLinkOptions {
   absl::Duration ack_timeout = absl::Seconds(10);
   absl::Duration min_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(2);
+  // Non-empty: sent as "authorization: Bearer <token>" on the stream.
+  std::string auth_token;
+  // Optional (may be nullptr); must outlive the link.
+  GatewayStats* stats = nullptr;
 };
 
 class WorkerLink : public UpdateSink {
@@ -56,6 +64,7 @@ class WorkerLink : public UpdateSink {
   };
 
   void Run();
+  void SetConnected(bool connected);
   void FailAllPending(const absl::Status& status);
 
   std::unique_ptr<telegate::v1::Updates::Stub> stub_;

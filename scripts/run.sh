@@ -45,6 +45,7 @@ if [ -z "${TELEGRAM_BOT_TOKEN:-}" ]; then
   export EMULATOR_LISTEN="${EMULATOR_LISTEN:-127.0.0.1:8090}"
   export TELEGRAM_API_BASE_URL="http://${EMULATOR_LISTEN}"
   export TELEGATE_WEBHOOK_SECRET="${TELEGATE_WEBHOOK_SECRET:-local-dev-secret}"
+  export TELEGATE_EMULATOR_URL="http://${EMULATOR_LISTEN}"
   "$BIN/telegate-emulator" 2>"$LOGS/emulator.log" & pids+=($!)
   wait_listening "$LOGS/emulator.log" bot_api
 elif [ -z "${TELEGATE_WEBHOOK_SECRET:-}" ]; then

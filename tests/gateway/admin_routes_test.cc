@@ -4,25 +4,14 @@
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "tests/gateway/fake_admin_backend.h"
+#include "tests/gateway/admin_routes_fixture.h"
 
 namespace telegate::gateway {
 namespace {
 
 using nlohmann::json;
-using testing::FakeAdminBackend;
 
-json Body(const JsonAnswer& answer) {
-  json j = json::parse(answer.body, nullptr, false);
-  EXPECT_TRUE(j.is_object()) << answer.body;
-  return j;
-}
-
-class AdminRoutesTest : public ::testing::Test {
- protected:
-  FakeAdminBackend backend_;
-  AdminRoutes routes_{&backend_, "gateway-env"};
-};
+class AdminRoutesTest : public AdminRoutesFixture {};
 
 TEST_F(AdminRoutesTest, HealthyIs200WithTheOldFieldsAndMore) {
   JsonAnswer a = routes_.Health();

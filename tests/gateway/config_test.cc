@@ -108,5 +108,76 @@ TEST(GatewayConfigTest, OtherBadValuesNameTheSetting) {
   }
 }
 
+TEST(GatewayConfigTest, AdminTokenAndEmulatorUrlAreOptional) {
+  absl::StatusOr<GatewayConfig> c =
+      Load({{"TELEGATE_WEBHOOK_SECRET", kSecret}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->admin_token, "");
+  EXPECT_EQ(c->emulator_url, "");
+  c = Load({{"TELEGATE_WEBHOOK_SECRET", kSecret},
+            {"TELEGATE_ADMIN_TOKEN", "admin-Token.42/x"},
+            {"TELEGATE_EMULATOR_URL", "http://127.0.0.1:8090/"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->admin_token, "admin-Token.42/x");
+  EXPECT_EQ(c->emulator_url, "http://127.0.0.1:8090");  // trailing '/' dropped
+}
+
+TEST(GatewayConfigTest, AdminTokenIsASecretSetting) {
+  for (const SettingSpec& spec : GatewaySettingSpecs()) {
+    if (spec.env == "TELEGATE_ADMIN_TOKEN") {
+      EXPECT_TRUE(spec.secret);
+      EXPECT_EQ(spec.flag, "admin_token");
+      return;
+    }
+  }
+  ADD_FAILURE() << "TELEGATE_ADMIN_TOKEN is not a setting";
+}
+
+TEST(GatewayConfigTest, NonLoopbackAdminListenNeedsAToken) {
+  for (const char* address : {"0.0.0.0:8081", "10.0.0.5:8081", "[::]:8081"}) {
+    absl::StatusOr<GatewayConfig> c =
+        Load({{"TELEGATE_WEBHOOK_SECRET", kSecret},
+              {"TELEGATE_ADMIN_LISTEN", address}});
+    ASSERT_FALSE(c.ok()) << address;
+    EXPECT_EQ(c.status().message(),
+              "TELEGATE_ADMIN_LISTEN is not a loopback address: set "
+              "TELEGATE_ADMIN_TOKEN to expose the admin listener");
+    c = Load({{"TELEGATE_WEBHOOK_SECRET", kSecret},
+              {"TELEGATE_ADMIN_LISTEN", address},
+              {"TELEGATE_ADMIN_TOKEN", "0123456789abcdef"}});
+    EXPECT_TRUE(c.ok()) << address << ": " << c.status();
+  }
+  for (const char* address :
+       {"127.0.0.1:0", "localhost:8081", "[::1]:8081", "127.1.2.3:8081"}) {
+    EXPECT_TRUE(Load({{"TELEGATE_WEBHOOK_SECRET", kSecret},
+                      {"TELEGATE_ADMIN_LISTEN", address}})
+                    .ok())
+        << address;
+  }
+}
+
+TEST(GatewayConfigTest, BadAdminTokenIsRefusedWithoutEchoingIt) {
+  for (const std::string value :
+       {"short", "has a space in it", "tab\there-long",
+        "caf\xc3\xa9-latte-token"}) {
+    absl::StatusOr<GatewayConfig> c =
+        Load({{"TELEGATE_WEBHOOK_SECRET", kSecret},
+              {"TELEGATE_ADMIN_TOKEN", value}});
+    ASSERT_FALSE(c.ok()) << value;
+    EXPECT_TRUE(Mentions(c.status(), "TELEGATE_ADMIN_TOKEN")) << c.status();
+    EXPECT_FALSE(Mentions(c.status(), value));
+  }
+}
+
+TEST(GatewayConfigTest, BadEmulatorUrlIsRefused) {
+  for (const char* url :
+       {"127.0.0.1:8090", "ftp://x", "http://", "http://h/p"}) {
+    absl::StatusOr<GatewayConfig> c = Load(
+        {{"TELEGATE_WEBHOOK_SECRET", kSecret}, {"TELEGATE_EMULATOR_URL", url}});
+    ASSERT_FALSE(c.ok()) << url;
+    EXPECT_TRUE(Mentions(c.status(), "TELEGATE_EMULATOR_URL")) << c.status();
+  }
+}
+
 }  // namespace
 }  // namespace telegate::gateway

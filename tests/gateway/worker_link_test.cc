@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/gateway/test_worker.h"
 #include "tests/worker/fake_bot_api.h"
 #include "tests/worker/fake_journal.h"
 #include "tests/worker/wait_until.h"
@@ -25,6 +26,7 @@ namespace telegate::gateway {
 namespace {
 
 using telegate::v1::Ack;
+using testing::Send;
 using testing::WaitUntil;
 
 std::shared_ptr<grpc::Channel> ChannelTo(int port) {
@@ -57,34 +59,6 @@ int ClosedPort() {
   return ntohs(addr.sin_port);
 }
 
-struct Worker {
-  testing::FakeBotApi api;  // outlives `server`
-  std::unique_ptr<worker::WorkerServer> server;
-  int port = 0;
-};
-
-std::unique_ptr<Worker> StartWorker(int port) {
-  auto w = std::make_unique<Worker>();
-  worker::WorkerConfig config;
-  config.grpc_listen = absl::StrCat("127.0.0.1:", port);
-  config.threads = 2;
-  config.shutdown_grace_ms = 1000;
-  w->server = std::make_unique<worker::WorkerServer>(
-      config, w->api.MakeFactory(), std::make_unique<worker::EchoBot>(),
-      std::make_unique<testing::FakeJournal>());
-  absl::StatusOr<int> bound = w->server->Start();
-  EXPECT_TRUE(bound.ok()) << bound.status();
-  w->port = bound.ok() ? *bound : 0;
-  return w;
-}
-
-absl::StatusOr<Ack> Send(WorkerLink& link, int64_t update_id) {
-  std::string body = testing::TextUpdate(update_id, 5, "hi").dump();
-  absl::StatusOr<ParsedUpdate> parsed = ParseUpdate(body);
-  if (!parsed.ok()) return parsed.status();
-  return link.Deliver(*parsed, body);
-}
-
 // Reads updates and never answers.
 class SilentUpdates final : public telegate::v1::Updates::Service {
  public:
@@ -99,7 +73,7 @@ class SilentUpdates final : public telegate::v1::Updates::Service {
 };
 
 TEST(WorkerLinkTest, DeliversToARealWorker) {
-  std::unique_ptr<Worker> worker = StartWorker(0);
+  auto worker = testing::TestWorker::Start(0);
   WorkerLink link(ChannelTo(worker->port), Options(absl::Seconds(10)));
   link.Start();
   ASSERT_TRUE(WaitUntil([&] { return link.connected(); }));
@@ -114,7 +88,7 @@ TEST(WorkerLinkTest, DeliversToARealWorker) {
 }
 
 TEST(WorkerLinkTest, ConcurrentDeliveriesGetTheirOwnAcks) {
-  std::unique_ptr<Worker> worker = StartWorker(0);
+  auto worker = testing::TestWorker::Start(0);
   WorkerLink link(ChannelTo(worker->port), Options(absl::Seconds(10)));
   link.Start();
   ASSERT_TRUE(WaitUntil([&] { return link.connected(); }));
@@ -200,7 +174,7 @@ TEST(WorkerLinkTest, PendingDeliverFailsWhenTheWorkerGoesAway) {
 }
 
 TEST(WorkerLinkTest, ReconnectsWhenTheWorkerComesBack) {
-  std::unique_ptr<Worker> worker = StartWorker(0);
+  auto worker = testing::TestWorker::Start(0);
   const int port = worker->port;
   WorkerLink link(ChannelTo(port), Options(absl::Seconds(10)));
   link.Start();
@@ -214,7 +188,7 @@ TEST(WorkerLinkTest, ReconnectsWhenTheWorkerComesBack) {
   }
   EXPECT_TRUE(WaitUntil([&] { return !link.connected(); }));
 
-  worker = StartWorker(port);
+  worker = testing::TestWorker::Start(port);
   ASSERT_EQ(worker->port, port);
   int64_t id = 10;
   bool delivered = WaitUntil([&] {

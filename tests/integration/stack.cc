@@ -46,9 +46,11 @@ HttpReply Http(int port, const std::string& method, const std::string& path,
 }
 
 absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(
-    std::map<std::string, std::string> worker_env) {
+    std::map<std::string, std::string> worker_env,
+    std::map<std::string, std::string> gateway_env) {
   auto stack = std::make_unique<Stack>();
   stack->worker_env_ = std::move(worker_env);
+  stack->gateway_env_ = std::move(gateway_env);
   std::string dir_template = ::testing::TempDir() + "telegate-XXXXXX";
   if (mkdtemp(dir_template.data()) == nullptr) {
     return absl::InternalError("mkdtemp failed");
@@ -101,6 +103,8 @@ absl::StatusOr<std::unique_ptr<ChildProcess>> Stack::LaunchGateway() {
   env["TELEGATE_ADMIN_LISTEN"] = "127.0.0.1:0";
   env["TELEGATE_WORKER_ADDRESS"] = worker_address();
   env["TELEGATE_ACK_TIMEOUT_MS"] = "5000";
+  env["TELEGATE_EMULATOR_URL"] = absl::StrCat("http://127.0.0.1:", emulator_port_);
+  for (const auto& [k, v] : gateway_env_) env[k] = v;
   return ChildProcess::Start(BinaryPath("telegate-gateway"), {}, env);
 }
 
@@ -163,7 +167,12 @@ HttpReply Stack::Emulator(const std::string& method, const std::string& path,
 }
 
 HttpReply Stack::Admin(const std::string& method, const std::string& path) {
-  return Http(admin_port_, method, path);
+  std::map<std::string, std::string> headers;
+  auto token = gateway_env_.find("TELEGATE_ADMIN_TOKEN");
+  if (token != gateway_env_.end()) {
+    headers["Authorization"] = "Bearer " + token->second;
+  }
+  return Http(admin_port_, method, path, "", headers);
 }
 
 HttpReply Stack::Public(const std::string& method, const std::string& path) {

@@ -30,9 +30,12 @@ struct HttpReply {
 
 class Stack {
  public:
-  // Extra environment for the worker, e.g. {"TELEGATE_ERROR_THRESHOLD","3"}.
+  // Extra environment for the worker, e.g. {"TELEGATE_ERROR_THRESHOLD","3"},
+  // and for the gateway(s). With TELEGATE_ADMIN_TOKEN in `gateway_env`,
+  // Admin() sends it as a Bearer header.
   static absl::StatusOr<std::unique_ptr<Stack>> Start(
-      std::map<std::string, std::string> worker_env = {});
+      std::map<std::string, std::string> worker_env = {},
+      std::map<std::string, std::string> gateway_env = {});
 
   // Starts (again) a worker on the same gRPC port and journal.
   absl::Status StartWorker();
@@ -63,10 +66,12 @@ class Stack {
   bool WaitForHealth(const std::function<bool(const nlohmann::json&)>& pred);
 
   int grpc_port() const { return grpc_port_; }
+  int admin_port() const { return admin_port_; }
+  int emulator_port() const { return emulator_port_; }
   std::string worker_address() const;
 
  private:
-  std::map<std::string, std::string> worker_env_;
+  std::map<std::string, std::string> worker_env_, gateway_env_;
   std::string data_dir_;  // the worker's journal, kept across restarts
   absl::StatusOr<std::unique_ptr<ChildProcess>> LaunchGateway();
 
