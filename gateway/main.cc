@@ -42,8 +42,15 @@ int main(int argc, char** argv) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   BlockShutdownSignals();
 
-  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(
-      config->worker_address, grpc::InsecureChannelCredentials());
+  // Reconnect quickly after a worker restart (gRPC's default backoff starts
+  // at 1 s and grows to 120 s); WorkerLink adds its own capped backoff.
+  grpc::ChannelArguments channel_args;
+  channel_args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  channel_args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  channel_args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
+      config->worker_address, grpc::InsecureChannelCredentials(),
+      channel_args);
   gateway::GatewayStats stats;
   gateway::WorkerLinkOptions link_options;
   link_options.ack_timeout = absl::Milliseconds(config->ack_timeout_ms);

@@ -62,24 +62,17 @@ fi
 
 check_config
 
-# ---- a private dockerd: state in WORK, images in DOCKER_ROOT ----------------
-WORK="$(mktemp -d /tmp/telegate-compose.XXXXXX)"
-DOCKER_ROOT="${TELEGATE_DOCKER_ROOT:-/var/tmp/telegate-docker}"
-mkdir -p "$DOCKER_ROOT"
-exec 9>"$DOCKER_ROOT.lock"
-flock -n 9 || fail "another compose-test is using $DOCKER_ROOT"
-export DOCKER_HOST="unix://$WORK/docker.sock"
-export DOCKER_BUILDKIT=0 COMPOSE_DOCKER_CLI_BUILD=0
-PROJECT="telegate-compose-test"
-ENV_FILE="$WORK/test.env"
-DC=(docker-compose -p "$PROJECT" --env-file "$ENV_FILE"
-    -f "$ROOT/docker-compose.yml" -f "$ROOT/docker-compose.hostnet.yml" --profile emulator)
 DOCKERD_PID=""
 STACK_UP=0
-
+WORK=""
+SENDER=""
 cleanup() {
   local rc=$?
   set +e
+  if [ -n "$SENDER" ]; then
+    pkill -P "$SENDER" 2>/dev/null
+    kill "$SENDER" 2>/dev/null
+  fi
   if [ "$STACK_UP" = 1 ]; then
     if [ "$rc" -ne 0 ]; then
       "${DC[@]}" logs --no-color --tail=40 >"$WORK/compose.log" 2>&1
@@ -96,15 +89,35 @@ cleanup() {
     kill -KILL "$DOCKERD_PID" 2>/dev/null
     log "dockerd stopped"
   fi
-  # dockerd leaves its default network namespace mounted under the exec root.
-  awk -v w="$WORK/" 'index($2, w) == 1 {print $2}' /proc/mounts | sort -r |
-    xargs -r -n1 umount -l 2>/dev/null
-  rm -rf "$WORK"
+  if [ -n "$WORK" ] && [ -d "$WORK" ]; then
+    # dockerd leaves its default network namespace mounted under the exec root.
+    awk -v w="$WORK/" 'index($2, w) == 1 {print $2}' /proc/mounts | sort -r |
+      xargs -r -n1 umount -l 2>/dev/null
+    rm -rf "$WORK"
+  fi
   if [ "$rc" -eq 0 ]; then log "PASS"; else echo "[compose-test] FAILED (exit $rc)" >&2; fi
   exit "$rc"
 }
-trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# ---- a private dockerd: state in WORK, images in DOCKER_ROOT ----------------
+WORK="$(mktemp -d /tmp/telegate-compose.XXXXXX)"
+trap cleanup EXIT
+DOCKER_ROOT="${TELEGATE_DOCKER_ROOT:-/var/tmp/telegate-docker}"
+mkdir -p "$DOCKER_ROOT"
+exec 9>"$DOCKER_ROOT.lock"
+flock -n 9 || fail "another compose-test is using $DOCKER_ROOT"
+export DOCKER_HOST="unix://$WORK/docker.sock"
+export DOCKER_BUILDKIT=0 COMPOSE_DOCKER_CLI_BUILD=0
+PROJECT="telegate-compose-test"
+ENV_FILE="$WORK/test.env"
+# A snapshot of the tree, so that the three images are built from the same
+# sources even while files are being edited.
+SRC="$WORK/src"
+mkdir -p "$SRC"
+tar -C "$ROOT" --exclude='./build*' --exclude=./.git --exclude=./.env --exclude='node_modules' -cf - . | tar -C "$SRC" -xf -
+DC=(docker-compose -p "$PROJECT" --env-file "$ENV_FILE"
+    -f "$SRC/docker-compose.yml" -f "$SRC/docker-compose.hostnet.yml" --profile emulator)
 
 echo '{}' >"$WORK/daemon.json"
 dockerd --config-file "$WORK/daemon.json" --data-root "$DOCKER_ROOT" \
@@ -150,8 +163,10 @@ log "ports: webhook $P_WEBHOOK, admin $P_ADMIN, grpc $P_GRPC, worker admin $P_WA
 log "building images (legacy builder)"
 start=$SECONDS
 "${DC[@]}" build >"$WORK/build.log" 2>&1 || { tail -n 60 "$WORK/build.log" >&2; fail "image build failed"; }
-log "images built in $((SECONDS - start)) s"
-docker image prune -f >/dev/null
+log "images built in $((SECONDS - start)) s ($(grep -c 'Using cache' "$WORK/build.log") of $(grep -c '^Step ' "$WORK/build.log") steps cached)"
+# Untagged images are the build cache (the -dev packages layer above all):
+# keep the recent ones, drop what no build used for three days.
+docker image prune -f --filter until=72h >/dev/null
 docker images --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E 'telegate|debian'
 
 # ---- up -----------------------------------------------------------------------------
@@ -208,7 +223,7 @@ send_update() {
     status=$(curl -sS --max-time 30 "$EMU/_emulator/updates" -H 'Content-Type: application/json' \
       -d "$body" 2>/dev/null | sed -n 's/.*"status":\([0-9]*\).*/\1/p' || true)
     status=${status:-0}
-    printf '%s %s\n' "$id" "$status"
+    printf '%s %s %s\n' "$id" "$status" "$(date +%s%3N)"
     [ "$status" = 200 ] && return 0
     tries=$((tries + 1))
     [ "$tries" -lt 120 ] || return 1
@@ -272,12 +287,17 @@ start_ms=$(date +%s%3N)
 "${DC[@]}" restart worker 2>&1 | sed 's/^/  /'
 log "worker restarted in $(( $(date +%s%3N) - start_ms )) ms, after $(wc -l <"$WORK/load.status") webhook answers"
 wait "$SENDER" || true
+SENDER=""
 log "sender done in $((SECONDS - load_start)) s"
 grep -q GAVE_UP "$WORK/load.status" && fail "some updates were never accepted: $(grep GAVE_UP "$WORK/load.status" | head -3)"
 accepted=$(awk '$2 == 200' "$WORK/load.status" | wc -l)
 refused=$(awk '$2 != 200' "$WORK/load.status" | wc -l)
-log "webhook answers: $accepted x 200, $refused refused and resent ($(awk '$2 != 200 {print $2}' "$WORK/load.status" | sort | uniq -c | awk '{printf "%s%s x HTTP %s", NR > 1 ? ", " : "", $1, $2}'))"
+log "webhook answers: $accepted x 200, $refused refused and resent ($(awk '$2 != 200 {print $2}' "$WORK/load.status" | sort | uniq -c | awk '{printf "%s%s x HTTP %s", (NR > 1 ? ", " : ""), $1, $2}'))"
 [ "$accepted" = "$N" ] || fail "$accepted of $N updates accepted"
+if [ "$refused" -gt 0 ]; then
+  window=$(awk -v t0="$start_ms" '$2 != 200 {if (!f) f = $3; l = $3} END {printf "%d ms to %d ms", f - t0, l - t0}' "$WORK/load.status")
+  log "503s from $window after 'restart' began"
+fi
 read -r missing dups < <(check_echoes "$WORK/load.want")
 [ "$missing" = 0 ] || fail "$missing of $N accepted messages were never echoed"
 log "all $N accepted messages echoed (duplicates: $dups)"

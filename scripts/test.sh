@@ -3,7 +3,7 @@
 # gRPC, integration with the real binaries on loopback). Used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
+./scripts/install-deps.sh --test
 BUILD="${TELEGATE_TEST_BUILD_DIR:-build-test}"
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DTELEGATE_SANITIZE=ON >/dev/null
 cmake --build "$BUILD" -j"$(nproc)"

@@ -68,7 +68,17 @@ absl::StatusOr<int> WorkerServer::Start() {
   RegisterWorkerMetrics(metrics_.get(), stats_.get(), runtime_.get(),
                         intake_.get(), scheduler_.get(), processor_.get());
 
-  runtime_->Initialize().IgnoreError();  // logged; visible in /health
+  if (!runtime_->Initialize().ok()) {
+    // Logged and visible in /health; keep trying (1 s, 2 s, ... 30 s) so a
+    // Bot API that comes up later is picked up without an operator.
+    init_retry_ = std::thread([this] {
+      absl::Duration wait = absl::Seconds(1);
+      while (!stopping_.WaitForNotificationWithTimeout(wait)) {
+        if (runtime_->Snapshot().ready || runtime_->Initialize().ok()) return;
+        wait = std::min(wait * 2, absl::Seconds(30));
+      }
+    });
+  }
   if (absl::Status replay = intake_->Replay(); !replay.ok()) return replay;
   processor_->Start();
   started_ = true;
@@ -101,6 +111,8 @@ absl::StatusOr<int> WorkerServer::Start() {
 }
 
 void WorkerServer::Shutdown() {
+  if (!stopping_.HasBeenNotified()) stopping_.Notify();
+  if (init_retry_.joinable()) init_retry_.join();
   if (shut_down_ || !started_) return;
   shut_down_ = true;
   if (server_ != nullptr) {

@@ -6,8 +6,10 @@
 #define TELEGATE_WORKER_WORKER_SERVER_H_
 
 #include <memory>
+#include <thread>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "common/metrics.h"
 #include "worker/bot_api_client.h"
 #include "worker/bot_handler.h"
@@ -70,6 +72,9 @@ class WorkerServer {
   std::unique_ptr<MetricsRegistry> metrics_;
   std::unique_ptr<MetricsServer> metrics_server_;
   int admin_port_ = 0;
+  // Retries getMe with backoff while the Bot API was unreachable at start.
+  std::thread init_retry_;
+  absl::Notification stopping_;
   bool started_ = false;
   bool shut_down_ = false;
 };

@@ -180,3 +180,29 @@ TEST(WorkerServerTest, SecondWorkerOnTheSamePortFailsToStart) {
 
 }  // namespace
 }  // namespace telegate::worker
+
+namespace telegate::worker {
+namespace {
+
+TEST(WorkerServerTest, BotApiDownAtStartIsPickedUpLater) {
+  testing::FakeBotApi api;
+  api.FailNext(2, testing::FakeBotApi::Failure(502, "Bad Gateway"), "getMe");
+  WorkerServer server(Config(), api.MakeFactory(), std::make_unique<EchoBot>(),
+                      std::make_unique<testing::FakeJournal>());
+  absl::StatusOr<int> port = server.Start();
+  ASSERT_TRUE(port.ok()) << port.status();
+  auto admin = telegate::v1::Admin::NewStub(ChannelTo(*port));
+  auto health = [&] {
+    grpc::ClientContext context;
+    telegate::v1::GetHealthResponse h;
+    EXPECT_TRUE(admin->GetHealth(&context, {}, &h).ok());
+    return h;
+  };
+  // getMe is retried (after 1 s, then 2 s) without an operator.
+  ASSERT_TRUE(WaitUntil([&] { return health().status() == "healthy"; }));
+  EXPECT_EQ(api.CallsTo("getMe").size(), 3u);
+  EXPECT_EQ(health().restart_count(), 0);
+}
+
+}  // namespace
+}  // namespace telegate::worker
