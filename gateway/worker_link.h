@@ -28,7 +28,7 @@ namespace telegate::gateway {
 struct WorkerLinkOptions {
   absl::Duration ack_timeout = absl::Seconds(10);
   absl::Duration min_backoff = absl::Milliseconds(100);
-  absl::Duration max_backoff = absl::Seconds(2);
+  absl::Duration max_backoff = absl::Milliseconds(500);
   // Non-empty: sent as "authorization: Bearer <token>" on the stream.
   std::string auth_token;
   // Optional (may be nullptr); must outlive the link.
