@@ -111,6 +111,17 @@ absl::StatusOr<bool> Settings::GetBool(std::string_view env) const {
       absl::StrCat(std::string(env), " must be true or false, got '", text, "'"));
 }
 
+absl::StatusOr<log::Level> Settings::GetLogLevel(std::string_view env) const {
+  std::string text = Get(env);
+  log::Level level;
+  if (!log::ParseLevel(text, &level)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(env),
+                     " must be debug, info, warn or error, got '", text, "'"));
+  }
+  return level;
+}
+
 std::string Settings::Describe(const std::vector<SettingSpec>& specs) {
   std::string out = "Settings (flag, environment variable, default):\n";
   for (const SettingSpec& s : specs) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/log.h"
 
 namespace telegate {
 
@@ -44,6 +45,8 @@ class Settings {
   absl::StatusOr<int64_t> GetInt(std::string_view env, int64_t min,
                                  int64_t max) const;
   absl::StatusOr<bool> GetBool(std::string_view env) const;
+  // "debug", "info", "warn" or "error"; a clear error otherwise.
+  absl::StatusOr<log::Level> GetLogLevel(std::string_view env) const;
 
   // Help text listing every setting with its flag, env name and default.
   static std::string Describe(const std::vector<SettingSpec>& specs);

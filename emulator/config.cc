@@ -66,12 +66,9 @@ absl::StatusOr<EmulatorConfig> LoadEmulatorConfig(const Settings& settings) {
     return absl::InvalidArgumentError(
         "TELEGATE_WEBHOOK_SECRET must be 1-256 of A-Z a-z 0-9 _ -");
   }
-  std::string level = settings.Get("TELEGATE_LOG_LEVEL");
-  if (!log::ParseLevel(level, &config.log_level)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "TELEGATE_LOG_LEVEL must be debug, info, warn or error, got '", level,
-        "'"));
-  }
+  absl::StatusOr<log::Level> level = settings.GetLogLevel("TELEGATE_LOG_LEVEL");
+  if (!level.ok()) return level.status();
+  config.log_level = *level;
   return config;
 }
 

@@ -122,12 +122,7 @@ absl::StatusOr<GatewayConfig> LoadGatewayConfig(const Settings& settings) {
   c.retry_after_seconds = static_cast<int>(retry);
   c.environment = settings.Get("TELEGATE_ENVIRONMENT");
   c.log_level = settings.Get("TELEGATE_LOG_LEVEL");
-  log::Level level;
-  if (!log::ParseLevel(c.log_level, &level)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "TELEGATE_LOG_LEVEL must be debug, info, warn or error, got '",
-        c.log_level, "'"));
-  }
+  RETURN_IF_ERROR(settings.GetLogLevel("TELEGATE_LOG_LEVEL").status());
   c.admin_token = settings.Get("TELEGATE_ADMIN_TOKEN");
   RETURN_IF_ERROR(CheckAdminToken(c.admin_token));
   if (c.admin_token.empty() &&

@@ -111,12 +111,7 @@ absl::StatusOr<WorkerConfig> LoadWorkerConfig(const Settings& settings) {
   }
   config.environment = settings.Get("TELEGATE_ENVIRONMENT");
   config.log_level = settings.Get("TELEGATE_LOG_LEVEL");
-  log::Level level;
-  if (!log::ParseLevel(config.log_level, &level)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "TELEGATE_LOG_LEVEL must be debug, info, warn or error, got '",
-        config.log_level, "'"));
-  }
+  RETURN_IF_ERROR(settings.GetLogLevel("TELEGATE_LOG_LEVEL").status());
   return config;
 }
 
