@@ -1,8 +1,11 @@
 // BotApi: the emulated Telegram Bot API as pure domain logic, with no I/O.
 // It owns the token, the bot user, the recorded calls, the injected faults,
-// the webhook configuration, per-chat message_id counters and the next
-// update_id. Thread-safe: every public method may be called concurrently.
-// Delays requested by faults are returned, never slept here.
+// the webhook configuration, the queue of updates waiting for getUpdates,
+// per-chat message_id counters and the next update_id. Thread-safe: every
+// public method may be called concurrently. Delays requested by faults are
+// returned, never slept here; a getUpdates long poll waits (real time, not
+// the injected clock) on the mutex until an update is queued, a webhook is
+// set or WakeLongPolls() is called.
 #ifndef TELEGATE_EMULATOR_BOT_API_H_
 #define TELEGATE_EMULATOR_BOT_API_H_
 
@@ -75,6 +78,19 @@ class BotApi {
   WebhookConfig Webhook() const;
   void RecordWebhookError(std::string_view message);
 
+  // Whether the current allowed_updates let `update` through (Telegram drops
+  // the others when they happen). Unset or empty: every type except
+  // chat_member, message_reaction and message_reaction_count.
+  bool IsAllowed(const nlohmann::json& update) const;
+  // Queues `update` for getUpdates (used while no webhook is set) and wakes
+  // long polls. False (and not queued) when allowed_updates excludes it.
+  bool QueueUpdate(nlohmann::json update);
+  // Updates queued and not yet confirmed by a getUpdates offset.
+  size_t PendingUpdateCount() const;
+  // Makes every getUpdates long poll now waiting answer at once. For
+  // shutdown: a server stopping calls it until its handlers have returned.
+  void WakeLongPolls();
+
   // A full Update (integer update_id, passed through) or the shorthand
   // {"chat_id","text"[,"user_id"][,"callback_data"][,"message_id"]}
   // expanded into a realistic update with the next update_id.
@@ -96,6 +112,13 @@ class BotApi {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Response DeleteWebhook(const nlohmann::json& params)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Response GetUpdates(const nlohmann::json& params)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool IsAllowedLocked(const nlohmann::json& update) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Forgets queued updates below `offset` (Telegram's confirmation);
+  // a negative offset keeps only the last -offset updates.
+  void ConfirmUpdates(int64_t offset) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Removes and returns the first matching fault (FIFO), if any.
   std::optional<Fault> TakeFault(std::string_view method,
@@ -119,6 +142,8 @@ class BotApi {
   WebhookConfig webhook_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<int64_t, int64_t> last_message_id_ ABSL_GUARDED_BY(mu_);
   int64_t next_update_id_ ABSL_GUARDED_BY(mu_);
+  std::deque<nlohmann::json> pending_ ABSL_GUARDED_BY(mu_);  // for getUpdates
+  int64_t wake_generation_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace telegate::emulator

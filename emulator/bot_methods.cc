@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/secret_token.h"
 #include "emulator/absl_compat.h"
 #include "emulator/bot_api.h"
 #include "emulator/telegram_objects.h"
@@ -24,8 +25,9 @@ Response Reject(std::string_view what) {
 
 BotApi::Handler BotApi::FindHandler(std::string_view method,
                                     std::string* canonical) {
-  static constexpr std::array<std::pair<std::string_view, Handler>, 6>
+  static constexpr std::array<std::pair<std::string_view, Handler>, 7>
       kMethods = {{{"getMe", &BotApi::GetMe},
+                   {"getUpdates", &BotApi::GetUpdates},
                    {"sendMessage", &BotApi::SendMessage},
                    {"answerCallbackQuery", &BotApi::AnswerCallbackQuery},
                    {"setWebhook", &BotApi::SetWebhook},
@@ -87,11 +89,7 @@ Response BotApi::AnswerCallbackQuery(const json& params) {
 Response BotApi::SetWebhook(const json& params) {
   std::optional<std::string> url = StringParam(params, "url");
   if (!url.has_value()) return Reject("url parameter is required");
-  if (url->empty()) {
-    webhook_.url.clear();
-    webhook_.secret_token.clear();
-    return {200, OkBody(true, "Webhook was deleted")};
-  }
+  if (url->empty()) return DeleteWebhook(params);
   if (absl::StatusOr<WebhookUrl> parsed = ParseWebhookUrl(*url); !parsed.ok()) {
     return Reject(absl::StrCat("bad webhook: ", parsed.status().message()));
   }
@@ -119,6 +117,9 @@ Response BotApi::SetWebhook(const json& params) {
     webhook_.last_error_date = 0;
     webhook_.last_error_message.clear();
   }
+  if (BoolParam(params, "drop_pending_updates").value_or(false)) {
+    pending_.clear();
+  }
   webhook_.url = *url;
   webhook_.secret_token = std::move(secret);
   webhook_.max_connections = max_connections;
@@ -129,7 +130,7 @@ Response BotApi::SetWebhook(const json& params) {
 Response BotApi::GetWebhookInfo(const json& /*params*/) {
   json info = {{"url", webhook_.url},
                {"has_custom_certificate", false},
-               {"pending_update_count", 0}};
+               {"pending_update_count", pending_.size()}};
   if (!webhook_.url.empty()) info["max_connections"] = webhook_.max_connections;
   if (webhook_.allowed_updates.is_array() &&
       !webhook_.allowed_updates.empty()) {
@@ -142,7 +143,10 @@ Response BotApi::GetWebhookInfo(const json& /*params*/) {
   return {200, OkBody(std::move(info))};
 }
 
-Response BotApi::DeleteWebhook(const json& /*params*/) {
+Response BotApi::DeleteWebhook(const json& params) {
+  if (BoolParam(params, "drop_pending_updates").value_or(false)) {
+    pending_.clear();
+  }
   webhook_.url.clear();
   webhook_.secret_token.clear();
   return {200, OkBody(true, "Webhook was deleted")};

@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/secret_token.h"
 #include "emulator/telegram_objects.h"
 #include "emulator/url.h"
 

@@ -61,7 +61,8 @@ ControlResponse ControlApi::GetWebhook() const {
   json out = {{"url", w.url},
               {"secret_token", w.secret_token},
               {"max_connections", w.max_connections},
-              {"allowed_updates", w.allowed_updates}};
+              {"allowed_updates", w.allowed_updates},
+              {"pending_update_count", api_->PendingUpdateCount()}};
   if (w.last_error_date != 0) {
     out["last_error_date"] = w.last_error_date;
     out["last_error_message"] = w.last_error_message;
@@ -72,10 +73,19 @@ ControlResponse ControlApi::GetWebhook() const {
 ControlResponse ControlApi::PostUpdate(const std::string& body) {
   absl::StatusOr<json> doc = ParseJsonObject(body);
   if (!doc.ok()) return Error(400, std::string(doc.status().message()));
-  if (api_->Webhook().url.empty()) return Error(409, "no webhook is set");
   absl::StatusOr<json> update = api_->MakeUpdate(*doc);
   if (!update.ok()) return Error(400, std::string(update.status().message()));
   const int64_t update_id = (*update)["update_id"].get<int64_t>();
+  if (!api_->IsAllowed(*update)) {
+    return {200, {{"update_id", update_id}, {"dropped", true}}};
+  }
+  if (api_->Webhook().url.empty()) {
+    // No webhook: Telegram keeps the update for getUpdates.
+    if (!api_->QueueUpdate(*update)) {
+      return {200, {{"update_id", update_id}, {"dropped", true}}};
+    }
+    return {200, {{"update_id", update_id}, {"queued", true}}};
+  }
   absl::StatusOr<WebhookReply> reply = sender_->Send(*update);
   if (!reply.ok()) {
     int status = absl::IsFailedPrecondition(reply.status()) ? 409 : 502;

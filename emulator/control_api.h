@@ -36,8 +36,11 @@ class ControlApi {
   ControlResponse Reset();
   // GET /_emulator/webhook -> {url, secret_token, max_connections, ...}
   ControlResponse GetWebhook() const;
-  // POST /_emulator/updates -> {"update_id":N,"status":S,"body":"..."};
-  // 409 when no webhook is set, 502 when the post got no HTTP answer.
+  // POST /_emulator/updates -> {"update_id":N,"status":S,"body":"..."}
+  // after posting it to the webhook (502 when the post got no HTTP answer);
+  // without a webhook it is queued for getUpdates: {"update_id":N,
+  // "queued":true}; {"update_id":N,"dropped":true} when allowed_updates
+  // excludes its type.
   ControlResponse PostUpdate(const std::string& body);
 
  private:

@@ -170,6 +170,7 @@ void EmulatorServer::Stop() {
   // the loop has returned.
   do {
     server_->stop();
+    api_->WakeLongPolls();  // getUpdates long polls hold pool threads
   } while (
       !listen_done_.WaitForNotificationWithTimeout(absl::Milliseconds(20)));
   thread_.join();

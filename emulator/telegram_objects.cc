@@ -116,14 +116,4 @@ std::optional<bool> BoolParam(const json& params, std::string_view key) {
   return std::nullopt;
 }
 
-bool IsValidSecretToken(std::string_view secret) {
-  if (secret.empty() || secret.size() > 256) return false;
-  for (char c : secret) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              (c >= '0' && c <= '9') || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 }  // namespace telegate::emulator

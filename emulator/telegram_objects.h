@@ -46,9 +46,6 @@ std::optional<std::string> StringParam(const nlohmann::json& params,
 std::optional<bool> BoolParam(const nlohmann::json& params,
                               std::string_view key);
 
-// setWebhook's secret_token rule: 1-256 of A-Z a-z 0-9 _ -.
-bool IsValidSecretToken(std::string_view secret);
-
 }  // namespace telegate::emulator
 
 #endif  // TELEGATE_EMULATOR_TELEGRAM_OBJECTS_H_

@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 
+#include "absl/strings/ascii.h"
 #include "gateway/secret.h"
 #include "gateway/ui_assets.h"
 
@@ -9,13 +10,8 @@ namespace telegate::gateway {
 namespace {
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
+  absl::string_view t = absl::StripAsciiWhitespace(absl::string_view(s.data(), s.size()));
+  return std::string_view(t.data(), t.size());
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {

@@ -7,6 +7,8 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "gateway/secret.h"
+#include "gateway/source_filter.h"
+#include "gateway/worker_pool.h"
 
 namespace telegate::gateway {
 namespace {
@@ -54,6 +56,47 @@ absl::Status CheckEmulatorUrl(std::string& url) {
   return absl::OkStatus();
 }
 
+// Prefixes a list-parsing error with the setting's name.
+absl::StatusOr<std::vector<IpNetwork>> NetworksFrom(const Settings& settings,
+                                                    const char* name) {
+  absl::StatusOr<std::vector<IpNetwork>> list =
+      ParseNetworkList(settings.Get(name));
+  if (!list.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": ", list.status().message()));
+  }
+  return list;
+}
+
+absl::Status LoadPublicListenerSettings(const Settings& settings,
+                                        GatewayConfig& c) {
+  ASSIGN_OR_RETURN(c.header_timeout_ms,
+                   settings.GetInt("TELEGATE_HTTP_HEADER_TIMEOUT_MS", 100,
+                                   600000));
+  ASSIGN_OR_RETURN(c.body_timeout_ms,
+                   settings.GetInt("TELEGATE_HTTP_BODY_TIMEOUT_MS", 100,
+                                   600000));
+  ASSIGN_OR_RETURN(c.idle_timeout_ms,
+                   settings.GetInt("TELEGATE_HTTP_IDLE_TIMEOUT_MS", 100,
+                                   3600000));
+  ASSIGN_OR_RETURN(int64_t max_connections,
+                   settings.GetInt("TELEGATE_HTTP_MAX_CONNECTIONS", 16,
+                                   1000000));
+  c.http_max_connections = static_cast<int>(max_connections);
+  c.tls_cert_file = settings.Get("TELEGATE_TLS_CERT_FILE");
+  c.tls_key_file = settings.Get("TELEGATE_TLS_KEY_FILE");
+  if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "TELEGATE_TLS_CERT_FILE and TELEGATE_TLS_KEY_FILE go together: set "
+        "both for TLS, or neither");
+  }
+  ASSIGN_OR_RETURN(c.allowed_sources,
+                   NetworksFrom(settings, "TELEGATE_ALLOWED_SOURCES"));
+  ASSIGN_OR_RETURN(c.trusted_proxies,
+                   NetworksFrom(settings, "TELEGATE_TRUSTED_PROXIES"));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 const std::vector<SettingSpec>& GatewaySettingSpecs() {
@@ -70,11 +113,32 @@ const std::vector<SettingSpec>& GatewaySettingSpecs() {
        "admin listener (panel, /health, /api/..., /metrics); must be a "
        "loopback address unless TELEGATE_ADMIN_TOKEN is set"},
       {"TELEGATE_WORKER_ADDRESS", "worker_address", "127.0.0.1:50051",
-       "the worker's gRPC address"},
+       "the workers' gRPC addresses, comma-separated; dns:///host:port "
+       "stands for every address the name resolves to"},
       {"TELEGATE_MAX_BODY_BYTES", "max_body_bytes", "1048576",
        "largest webhook body accepted (413 beyond)"},
       {"TELEGATE_HTTP_THREADS", "http_threads", "128",
-       "HTTP threads = connections served at once (Telegram opens up to 100)"},
+       "webhook requests handled at once (Telegram opens up to 100 "
+       "connections); idle connections hold no thread"},
+      {"TELEGATE_HTTP_HEADER_TIMEOUT_MS", "http_header_timeout_ms", "10000",
+       "a request's head (and a TLS handshake) must arrive within this"},
+      {"TELEGATE_HTTP_BODY_TIMEOUT_MS", "http_body_timeout_ms", "30000",
+       "a request's body must arrive within this"},
+      {"TELEGATE_HTTP_IDLE_TIMEOUT_MS", "http_idle_timeout_ms", "60000",
+       "an idle keep-alive connection is closed after this"},
+      {"TELEGATE_HTTP_MAX_CONNECTIONS", "http_max_connections", "4096",
+       "open connections on the public listener; beyond it the longest-idle "
+       "one is closed"},
+      {"TELEGATE_TLS_CERT_FILE", "tls_cert_file", "",
+       "PEM certificate (chain) for TLS on the public listener; with "
+       "TELEGATE_TLS_KEY_FILE"},
+      {"TELEGATE_TLS_KEY_FILE", "tls_key_file", "",
+       "PEM private key for TLS on the public listener", true},
+      {"TELEGATE_ALLOWED_SOURCES", "allowed_sources", "",
+       "comma-separated networks allowed to post webhooks (403 otherwise); "
+       "'telegram' = Telegram's published ranges; empty = any"},
+      {"TELEGATE_TRUSTED_PROXIES", "trusted_proxies", "",
+       "comma-separated proxy networks whose X-Forwarded-For is believed"},
       {"TELEGATE_ACK_TIMEOUT_MS", "ack_timeout_ms", "10000",
        "how long a webhook waits for the worker's ack before answering 503"},
       {"TELEGATE_RETRY_AFTER_SECONDS", "retry_after_seconds", "1",
@@ -91,7 +155,13 @@ const std::vector<SettingSpec>& GatewaySettingSpecs() {
        "base URL of telegate-emulator (http://host:port); enables the "
        "panel's playground"},
   };
-  return *specs;
+  // Plus mode, bot token and webhook registration (telegram_config.h).
+  static const auto* all = [] {
+    auto* v = new std::vector<SettingSpec>(*specs);
+    for (SettingSpec& s : TelegramSettingSpecs()) v->push_back(std::move(s));
+    return v;
+  }();
+  return *all;
 }
 
 absl::StatusOr<GatewayConfig> LoadGatewayConfig(const Settings& settings) {
@@ -109,7 +179,7 @@ absl::StatusOr<GatewayConfig> LoadGatewayConfig(const Settings& settings) {
   c.admin_listen = settings.Get("TELEGATE_ADMIN_LISTEN");
   RETURN_IF_ERROR(CheckAddress("TELEGATE_ADMIN_LISTEN", c.admin_listen));
   c.worker_address = settings.Get("TELEGATE_WORKER_ADDRESS");
-  RETURN_IF_ERROR(CheckAddress("TELEGATE_WORKER_ADDRESS", c.worker_address));
+  ASSIGN_OR_RETURN(c.worker_targets, ParseWorkerTargets(c.worker_address));
   ASSIGN_OR_RETURN(c.max_body_bytes, settings.GetInt("TELEGATE_MAX_BODY_BYTES",
                                                      1024, 64 << 20));
   ASSIGN_OR_RETURN(int64_t threads,
@@ -135,6 +205,8 @@ absl::StatusOr<GatewayConfig> LoadGatewayConfig(const Settings& settings) {
   if (!c.emulator_url.empty()) {
     RETURN_IF_ERROR(CheckEmulatorUrl(c.emulator_url));
   }
+  RETURN_IF_ERROR(LoadPublicListenerSettings(settings, c));
+  ASSIGN_OR_RETURN(c.telegram, LoadTelegramConfig(settings));
   return c;
 }
 

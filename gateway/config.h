@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/ip_network.h"
 #include "common/settings.h"
+#include "gateway/telegram_config.h"
 
 namespace telegate::gateway {
 
@@ -16,7 +18,8 @@ struct GatewayConfig {
   std::string webhook_path = "/webhook";
   std::string listen;
   std::string admin_listen;
-  std::string worker_address;
+  std::string worker_address;  // as given: a comma-separated list
+  std::vector<std::string> worker_targets;  // its entries (worker_pool.h)
   int64_t max_body_bytes = 1 << 20;
   int http_threads = 128;
   int64_t ack_timeout_ms = 10000;
@@ -28,6 +31,18 @@ struct GatewayConfig {
   std::string admin_token;
   // Empty: the playground is off. Else the emulator's base URL.
   std::string emulator_url;
+  // Intake mode, bot token, webhook registration (telegram_config.h).
+  TelegramConfig telegram;
+
+  // The public listener facing the internet (public_listener.h).
+  int64_t header_timeout_ms = 10000;
+  int64_t body_timeout_ms = 30000;
+  int64_t idle_timeout_ms = 60000;
+  int http_max_connections = 4096;
+  std::string tls_cert_file;  // both set: TLS only on the public listener
+  std::string tls_key_file;
+  std::vector<IpNetwork> allowed_sources;  // empty: any source
+  std::vector<IpNetwork> trusted_proxies;  // may set X-Forwarded-For
 };
 
 const std::vector<SettingSpec>& GatewaySettingSpecs();

@@ -2,7 +2,6 @@
 
 #include <httplib.h>
 
-#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/address.h"
@@ -47,6 +46,24 @@ absl::StatusOr<int> Bind(httplib::Server& server, const std::string& address) {
   return BindHttpServer(server, hp->host, hp->port);
 }
 
+PublicListenerOptions ListenerOptions(const GatewayConfig& c,
+                                      PublicListenerStats* stats) {
+  PublicListenerOptions o;
+  HostPort hp = *ParseHostPort(c.listen);  // validated by LoadGatewayConfig
+  o.host = hp.host;
+  o.port = hp.port;
+  o.handler_threads = c.http_threads;
+  o.max_body_bytes = static_cast<size_t>(c.max_body_bytes);
+  o.header_timeout = absl::Milliseconds(c.header_timeout_ms);
+  o.body_timeout = absl::Milliseconds(c.body_timeout_ms);
+  o.idle_timeout = absl::Milliseconds(c.idle_timeout_ms);
+  o.max_connections = c.http_max_connections;
+  o.tls_cert_file = c.tls_cert_file;
+  o.tls_key_file = c.tls_key_file;
+  o.stats = stats;
+  return o;
+}
+
 }  // namespace
 
 GatewayServer::GatewayServer(GatewayConfig config, UpdateSink* sink,
@@ -57,81 +74,49 @@ GatewayServer::GatewayServer(GatewayConfig config, UpdateSink* sink,
       stats_(stats == nullptr ? own_stats_.get() : stats),
       webhook_(config_.webhook_secret, sink, config_.retry_after_seconds,
                stats_),
+      public_routes_(config_.webhook_path, config_.webhook_secret,
+                     SourceFilter({config_.allowed_sources,
+                                   config_.trusted_proxies}),
+                     &webhook_, stats_),
       admin_routes_(admin, config_.environment),
       events_(admin, &stopping_, events_options),
       auth_(config_.admin_token),
-      public_(std::make_unique<httplib::Server>()),
       admin_(std::make_unique<httplib::Server>()) {
   if (!config_.emulator_url.empty()) {
     playground_ = std::make_unique<Playground>(config_.emulator_url);
   }
+  public_ = std::make_unique<PublicListener>(
+      ListenerOptions(config_, &listener_stats_),
+      [this](const PublicRequest& head) {
+        return public_routes_.CheckHead(head);
+      },
+      [this](PublicRequest request) {
+        return public_routes_.Handle(std::move(request));
+      });
   RegisterGatewayMetrics(stats_, &metrics_);
-  Configure(*public_, config_.http_threads, config_.max_body_bytes);
+  RegisterListenerMetrics(&listener_stats_, &metrics_);
   Configure(*admin_, kAdminThreads, 64 * 1024);
-  AddPublicRoutes();
   AddAdminHttpRoutes(*admin_, {&admin_routes_, &events_, playground_.get(),
                                &auth_, &metrics_});
 }
 
 GatewayServer::~GatewayServer() { Shutdown(); }
 
-void GatewayServer::AddPublicRoutes() {
-  // Every answer on the webhook path, including httplib's own (413, 400).
-  public_->set_logger(
-      [this](const httplib::Request& req, const httplib::Response& res) {
-        if (req.path == config_.webhook_path) {
-          stats_->CountWebhookAnswer(res.status);
-        }
-      });
-  public_->Post(config_.webhook_path, [this](const httplib::Request& req,
-                                             httplib::Response& res) {
-    stats_->webhooks_in_flight.fetch_add(1);
-    const absl::Time start = absl::Now();
-    absl::Cleanup done = [this, start] {
-      stats_->webhook_seconds.Observe(
-          absl::ToDoubleSeconds(absl::Now() - start));
-      stats_->webhooks_in_flight.fetch_sub(1);
-    };
-    std::string secret;
-    bool has_secret = req.has_header("X-Telegram-Bot-Api-Secret-Token");
-    if (has_secret) {
-      secret = req.get_header_value("X-Telegram-Bot-Api-Secret-Token");
-    }
-    WebhookAnswer answer =
-        webhook_.Handle(has_secret ? &secret : nullptr, req.body);
-    res.status = answer.status;
-    if (answer.retry_after > 0) {
-      res.set_header("Retry-After", std::to_string(answer.retry_after));
-    }
-    res.set_content(answer.body, kJson);
-  });
-  public_->Get(config_.webhook_path,
-               [](const httplib::Request&, httplib::Response& res) {
-                 res.status = 405;
-                 res.set_header("Allow", "POST");
-                 res.set_content(ErrorBody("method not allowed"), kJson);
-               });
-  public_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(R"({"status":"alive"})", kJson);
-  });
-}
-
 absl::StatusOr<BoundPorts> GatewayServer::Start() {
   BoundPorts ports;
-  absl::StatusOr<int> p = Bind(*public_, config_.listen);
-  if (!p.ok()) return p.status();
-  ports.public_port = *p;
   absl::StatusOr<int> a = Bind(*admin_, config_.admin_listen);
   if (!a.ok()) return a.status();
   ports.admin_port = *a;
-  public_thread_ = std::thread([this] { public_->listen_after_bind(); });
+  absl::StatusOr<int> p = public_->Start();
+  if (!p.ok()) return p.status();
+  ports.public_port = *p;
   admin_thread_ = std::thread([this] { admin_->listen_after_bind(); });
   // httplib's stop() is a no-op until the listen loop runs: wait for it so
   // a Shutdown right after Start cannot hang.
   absl::Time deadline = absl::Now() + absl::Seconds(10);
-  while (!(public_->is_running() && admin_->is_running())) {
+  while (!admin_->is_running()) {
     if (absl::Now() > deadline) {
-      return absl::InternalError("HTTP listeners did not start");
+      return absl::InternalError("admin listener did not start");
     }
     absl::SleepFor(absl::Milliseconds(1));
   }
@@ -141,10 +126,7 @@ absl::StatusOr<BoundPorts> GatewayServer::Start() {
 void GatewayServer::Shutdown() {
   webhook_.Drain();
   if (!stopping_.HasBeenNotified()) stopping_.Notify();  // ends event streams
-  if (public_thread_.joinable()) {
-    public_->stop();
-    public_thread_.join();
-  }
+  public_->Stop();
   if (admin_thread_.joinable()) {
     admin_->stop();
     admin_thread_.join();

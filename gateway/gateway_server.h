@@ -1,5 +1,6 @@
-// GatewayServer: the gateway's two HTTP listeners on cpp-httplib. Public:
-// the webhook and /healthz only. Admin (admin_http.h): the panel, /health,
+// GatewayServer: the gateway's two HTTP listeners. Public (PublicListener,
+// event-driven, optionally TLS): the webhook and /healthz only, answered by
+// PublicRoutes. Admin (cpp-httplib, admin_http.h): the panel, /health,
 // the actions, /api/..., the /api/events stream and /metrics. Handlers
 // translate HTTP to WebhookHandler and AdminRoutes and nothing more. Start
 // once; Shutdown drains (new webhooks get 503), ends open event streams,
@@ -19,6 +20,8 @@
 #include "gateway/config.h"
 #include "gateway/gateway_stats.h"
 #include "gateway/playground.h"
+#include "gateway/public_listener.h"
+#include "gateway/public_routes.h"
 #include "gateway/status_events.h"
 #include "gateway/update_sink.h"
 #include "gateway/webhook_handler.h"
@@ -50,21 +53,20 @@ class GatewayServer {
   void Shutdown();
 
  private:
-  void AddPublicRoutes();
-
   const GatewayConfig config_;
   std::unique_ptr<GatewayStats> own_stats_;
   GatewayStats* const stats_;
   MetricsRegistry metrics_;
   absl::Notification stopping_;
   WebhookHandler webhook_;
+  PublicRoutes public_routes_;
+  PublicListenerStats listener_stats_;
   AdminRoutes admin_routes_;
   StatusEvents events_;
   AdminAuth auth_;
   std::unique_ptr<Playground> playground_;
-  std::unique_ptr<httplib::Server> public_;
+  std::unique_ptr<PublicListener> public_;
   std::unique_ptr<httplib::Server> admin_;
-  std::thread public_thread_;
   std::thread admin_thread_;
 };
 

@@ -42,7 +42,7 @@ void RegisterGatewayMetrics(GatewayStats* stats, MetricsRegistry* registry) {
   }
   registry->Add(
       Type::kGauge, "telegate_gateway_worker_stream_connected",
-      "1 while the update stream to the worker is open", {}, [stats] {
+      "Workers whose update stream is open", {}, [stats] {
         return static_cast<double>(stats->worker_stream_connected.load());
       });
   registry->Add(
@@ -54,6 +54,53 @@ void RegisterGatewayMetrics(GatewayStats* stats, MetricsRegistry* registry) {
                 "Webhook requests being handled now", {}, [stats] {
                   return static_cast<double>(stats->webhooks_in_flight.load());
                 });
+}
+
+void RegisterListenerMetrics(PublicListenerStats* stats,
+                             MetricsRegistry* registry) {
+  using Type = MetricsRegistry::Type;
+  registry->Add(Type::kGauge, "telegate_gateway_http_connections_open",
+                "Open connections on the public listener", {}, [stats] {
+                  return static_cast<double>(stats->connections_open.load());
+                });
+  struct Counter {
+    const char* name;
+    const char* help;
+    std::atomic<int64_t> PublicListenerStats::*field;
+  };
+  static constexpr Counter kCounters[] = {
+      {"telegate_gateway_http_connections_accepted_total",
+       "Connections accepted on the public listener",
+       &PublicListenerStats::connections_accepted},
+      {"telegate_gateway_http_connections_refused_total",
+       "Connections closed at once: at the cap with none idle",
+       &PublicListenerStats::connections_refused},
+      {"telegate_gateway_http_connections_evicted_total",
+       "Idle connections closed to make room under the cap",
+       &PublicListenerStats::connections_evicted},
+      {"telegate_gateway_http_header_timeouts_total",
+       "Connections cut because a request head (or TLS handshake) was late",
+       &PublicListenerStats::header_timeouts},
+      {"telegate_gateway_http_body_timeouts_total",
+       "Connections cut because a request body was late",
+       &PublicListenerStats::body_timeouts},
+      {"telegate_gateway_http_idle_timeouts_total",
+       "Idle keep-alive connections closed",
+       &PublicListenerStats::idle_timeouts},
+      {"telegate_gateway_http_too_large_total",
+       "Requests refused with 413 before their body was read",
+       &PublicListenerStats::too_large},
+      {"telegate_gateway_http_malformed_total",
+       "Requests the HTTP parser refused (400/431)",
+       &PublicListenerStats::malformed},
+      {"telegate_gateway_http_tls_handshake_failures_total",
+       "TLS handshakes that failed", &PublicListenerStats::tls_handshake_failures},
+  };
+  for (const Counter& c : kCounters) {
+    registry->Add(Type::kCounter, c.name, c.help, {}, [stats, f = c.field] {
+      return static_cast<double>((stats->*f).load());
+    });
+  }
 }
 
 }  // namespace telegate::gateway

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "common/metrics.h"
+#include "gateway/public_listener.h"
 
 namespace telegate::gateway {
 
@@ -27,8 +28,8 @@ enum class AckOutcome {
 struct GatewayStats {
   // HTTP status codes of webhook answers counted by value; others are
   // counted under code="other".
-  static constexpr std::array<int, 8> kWebhookCodes = {200, 400, 401, 404,
-                                                       405, 413, 500, 503};
+  static constexpr std::array<int, 10> kWebhookCodes = {
+      200, 400, 401, 403, 404, 405, 413, 415, 500, 503};
 
   void CountWebhookAnswer(int code);
   void CountAck(AckOutcome outcome) {
@@ -40,6 +41,7 @@ struct GatewayStats {
       acks{};
   Histogram webhook_seconds{LatencyBuckets()};
   std::atomic<int64_t> webhooks_in_flight{0};
+  // Open update streams, one per connected worker.
   std::atomic<int> worker_stream_connected{0};
   // Stream (re)openings after the first one.
   std::atomic<uint64_t> worker_stream_reconnects{0};
@@ -47,6 +49,9 @@ struct GatewayStats {
 
 // Registers every field as telegate_gateway_* metrics.
 void RegisterGatewayMetrics(GatewayStats* stats, MetricsRegistry* registry);
+// The public listener's connection counters as telegate_gateway_http_*.
+void RegisterListenerMetrics(PublicListenerStats* stats,
+                             MetricsRegistry* registry);
 
 }  // namespace telegate::gateway
 

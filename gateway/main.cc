@@ -11,7 +11,8 @@
 #include "gateway/admin_backend.h"
 #include "gateway/config.h"
 #include "gateway/gateway_server.h"
-#include "gateway/worker_link.h"
+#include "gateway/telegram_intake.h"
+#include "gateway/worker_pool.h"
 
 int main(int argc, char** argv) {
   using namespace telegate;  // NOLINT(google-build-using-namespace)
@@ -22,27 +23,37 @@ int main(int argc, char** argv) {
       exit_code >= 0) {
     return exit_code;
   }
-  SetUpProcess(config.log_level, {config.webhook_secret, config.admin_token});
+  SetUpProcess(config.log_level, {config.webhook_secret, config.admin_token,
+                                  config.telegram.bot_token});
 
   // Reconnect quickly after a worker restart (gRPC's default backoff starts
   // at 1 s and grows to 120 s); WorkerLink adds its own capped backoff.
-  grpc::ChannelArguments channel_args;
-  channel_args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  channel_args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-  channel_args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
-      config.worker_address, grpc::InsecureChannelCredentials(), channel_args);
+  auto make_channel = [](const std::string& address) {
+    grpc::ChannelArguments channel_args;
+    channel_args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+    channel_args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+    channel_args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+    return grpc::CreateCustomChannel(
+        address, grpc::InsecureChannelCredentials(), channel_args);
+  };
   gateway::GatewayStats stats;
-  gateway::WorkerLinkOptions link_options;
-  link_options.ack_timeout = absl::Milliseconds(config.ack_timeout_ms);
-  link_options.auth_token = config.admin_token;
-  link_options.stats = &stats;
-  gateway::WorkerLink link(channel, link_options);
-  gateway::GrpcAdminBackend admin(channel, absl::Seconds(15),
-                                  config.admin_token);
-  link.Start();
+  gateway::WorkerPoolOptions pool_options;
+  pool_options.targets = config.worker_targets;
+  pool_options.link.ack_timeout = absl::Milliseconds(config.ack_timeout_ms);
+  pool_options.link.auth_token = config.admin_token;
+  pool_options.link.stats = &stats;
+  pool_options.make_channel = make_channel;
+  gateway::WorkerPool pool(pool_options);
+  if (absl::Status started = pool.Start(); !started.ok()) {
+    std::cerr << "telegate-gateway: " << started.message() << "\n";
+    return 1;
+  }
+  // The panel and /health talk to the first listed worker (a dns:/// entry
+  // is resolved by gRPC itself and reaches one of its addresses).
+  gateway::GrpcAdminBackend admin(make_channel(config.worker_targets.front()),
+                                  absl::Seconds(15), config.admin_token);
 
-  gateway::GatewayServer server(config, &link, &admin, &stats);
+  gateway::GatewayServer server(config, &pool, &admin, &stats);
   absl::StatusOr<gateway::BoundPorts> ports = server.Start();
   if (!ports.ok()) {
     std::cerr << "telegate-gateway: " << ports.status().message() << "\n";
@@ -60,10 +71,22 @@ int main(int argc, char** argv) {
                                   ports->admin_port)},
        {"auth", config.admin_token.empty() ? "none" : "token"},
        {"playground", !config.emulator_url.empty()}});
+  // Polling mode: deleteWebhook, then the Poller (the public listener stays
+  // up, harmless). Webhook mode with TELEGATE_PUBLIC_URL: setWebhook.
+  absl::StatusOr<std::unique_ptr<gateway::Poller>> poller =
+      gateway::StartTelegramIntake(config, &pool);
+  if (!poller.ok()) {
+    std::cerr << "telegate-gateway: "
+              << log::Redact(std::string(poller.status().message())) << "\n";
+    server.Shutdown();
+    pool.Stop();
+    return 1;
+  }
   int sig = WaitForShutdownSignal();
   log::Info("gateway", "shutdown_requested", {{"signal", sig}});
+  if (*poller != nullptr) (*poller)->Stop();
   server.Shutdown();
-  link.Stop();
+  pool.Stop();
   log::Info("gateway", "stopped");
   return 0;
 }

@@ -1,21 +1,11 @@
 #include "gateway/secret.h"
 
+#include "common/secret_token.h"
+
 namespace telegate::gateway {
 
 absl::Status ValidateSecretToken(std::string_view secret) {
-  if (secret.empty() || secret.size() > 256) {
-    return absl::InvalidArgumentError(
-        "TELEGATE_WEBHOOK_SECRET must be 1-256 characters");
-  }
-  for (char c : secret) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              (c >= '0' && c <= '9') || c == '_' || c == '-';
-    if (!ok) {
-      return absl::InvalidArgumentError(
-          "TELEGATE_WEBHOOK_SECRET may contain only A-Z a-z 0-9 _ -");
-    }
-  }
-  return absl::OkStatus();
+  return telegate::ValidateSecretToken(secret, "TELEGATE_WEBHOOK_SECRET");
 }
 
 }  // namespace telegate::gateway

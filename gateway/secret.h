@@ -10,7 +10,9 @@
 
 namespace telegate::gateway {
 
-// 1-256 characters of A-Z a-z 0-9 _ - (Telegram's rule for secret_token).
+// 1-256 characters of A-Z a-z 0-9 _ - (Telegram's rule for secret_token,
+// telegate::ValidateSecretToken in common/secret_token.h), the error naming
+// TELEGATE_WEBHOOK_SECRET.
 absl::Status ValidateSecretToken(std::string_view secret);
 
 

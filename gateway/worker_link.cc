@@ -38,13 +38,18 @@ bool WorkerLink::connected() const {
 
 absl::StatusOr<Ack> WorkerLink::Deliver(const ParsedUpdate& update,
                                         std::string payload) {
+  return TryDeliver(update, payload);
+}
+
+absl::StatusOr<Ack> WorkerLink::TryDeliver(const ParsedUpdate& update,
+                                           std::string& payload) {
   auto pending = std::make_shared<Pending>();
   telegate::v1::Update request;
   std::shared_ptr<Stream> stream;
   {
     absl::MutexLock lock(&mu_);
     if (stream_ == nullptr) {
-      return absl::UnavailableError("no stream to the worker");
+      return absl::FailedPreconditionError("no stream to the worker");
     }
     stream = stream_;
     request.set_seq(next_seq_++);
@@ -60,9 +65,10 @@ absl::StatusOr<Ack> WorkerLink::Deliver(const ParsedUpdate& update,
     written = !stream->closed && stream->raw->Write(request);
   }
   if (!written) {
+    payload = std::move(*request.mutable_payload());
     absl::MutexLock lock(&mu_);
     pending_.erase(request.seq());
-    return absl::UnavailableError("stream to the worker broke");
+    return absl::FailedPreconditionError("stream to the worker broke");
   }
   if (!pending->done.WaitForNotificationWithTimeout(options_.ack_timeout)) {
     absl::MutexLock lock(&mu_);
@@ -74,9 +80,9 @@ absl::StatusOr<Ack> WorkerLink::Deliver(const ParsedUpdate& update,
 }
 
 void WorkerLink::SetConnected(bool connected) {
-  if (options_.stats != nullptr) {
-    options_.stats->worker_stream_connected.store(connected ? 1 : 0);
-  }
+  if (options_.stats == nullptr || connected == reported_connected_) return;
+  reported_connected_ = connected;
+  options_.stats->worker_stream_connected.fetch_add(connected ? 1 : -1);
 }
 
 void WorkerLink::FailAllPending(const absl::Status& status) {

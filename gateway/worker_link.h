@@ -1,5 +1,8 @@
 // WorkerLink: the gateway's long-lived bidirectional stream to one worker.
-// Deliver() writes an update and waits for its ack (matched by seq). A
+// Deliver() writes an update and waits for its ack (matched by seq); it
+// answers kFailedPrecondition when the update certainly did not reach the
+// worker (no stream, or the write failed), so a caller may try another
+// worker, and kUnavailable/kDeadlineExceeded when it may have. A
 // background thread reads acks and, when the stream breaks, fails everything
 // pending with kUnavailable and reconnects with capped exponential backoff.
 // Carries the admin token as call metadata when one is set, and reports the
@@ -45,6 +48,10 @@ class WorkerLink : public UpdateSink {
 
   absl::StatusOr<telegate::v1::Ack> Deliver(const ParsedUpdate& update,
                                             std::string payload) override;
+  // As Deliver, but `payload` is left intact when the answer is
+  // kFailedPrecondition (not sent), so the caller can offer it elsewhere.
+  absl::StatusOr<telegate::v1::Ack> TryDeliver(const ParsedUpdate& update,
+                                               std::string& payload);
 
   // True while a stream is open.
   bool connected() const;
@@ -70,6 +77,7 @@ class WorkerLink : public UpdateSink {
   std::unique_ptr<telegate::v1::Updates::Stub> stub_;
   const WorkerLinkOptions options_;
   std::thread thread_;
+  bool reported_connected_ = false;  // used by the Run thread only
 
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

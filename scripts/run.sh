@@ -48,9 +48,18 @@ if [ -z "${TELEGRAM_BOT_TOKEN:-}" ]; then
   export TELEGATE_EMULATOR_URL="http://${EMULATOR_LISTEN}"
   "$BIN/telegate-emulator" 2>"$LOGS/emulator.log" & pids+=($!)
   wait_listening "$LOGS/emulator.log" bot_api
-elif [ -z "${TELEGATE_WEBHOOK_SECRET:-}" ]; then
-  TELEGATE_WEBHOOK_SECRET="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  export TELEGATE_WEBHOOK_SECRET
+else
+  if [ -z "${TELEGATE_WEBHOOK_SECRET:-}" ]; then
+    TELEGATE_WEBHOOK_SECRET="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    export TELEGATE_WEBHOOK_SECRET
+  fi
+  # The gateway talks to the Bot API itself: it registers the webhook when
+  # TELEGATE_PUBLIC_URL is set, and otherwise long-polls (no public URL).
+  export TELEGATE_BOT_TOKEN="$TELEGRAM_BOT_TOKEN"
+  export TELEGATE_BOT_API_URL="${TELEGRAM_API_BASE_URL:-https://api.telegram.org}"
+  if [ -z "${TELEGATE_PUBLIC_URL:-}" ]; then
+    export TELEGATE_MODE="${TELEGATE_MODE:-polling}"
+  fi
 fi
 
 "$BIN/telegate-worker" 2>"$LOGS/worker.log" & pids+=($!)
@@ -76,16 +85,15 @@ Say something to the bot:
 Press Ctrl-C to stop.
 MSG
 else
-  if [ -n "${TELEGATE_PUBLIC_URL:-}" ]; then
-    code=$(curl -sS -o /dev/null -w '%{http_code}' \
-      "${TELEGRAM_API_BASE_URL:-https://api.telegram.org}/bot$TELEGRAM_BOT_TOKEN/setWebhook" \
-      -H 'Content-Type: application/json' \
-      -d "{\"url\":\"$TELEGATE_PUBLIC_URL\",\"secret_token\":\"$TELEGATE_WEBHOOK_SECRET\"}" || true)
-    echo "setWebhook to $TELEGATE_PUBLIC_URL: HTTP $code"
+  if [ "${TELEGATE_MODE:-webhook}" = polling ]; then
+    how="polling getUpdates (no TELEGATE_PUBLIC_URL; the webhook was deleted)"
+  else
+    how="webhook $TELEGATE_PUBLIC_URL${TELEGATE_WEBHOOK_PATH:-/webhook}, registered by the gateway"
   fi
   cat <<MSG
 telegate is running against the real Telegram Bot API.
-  webhook      http://$TELEGATE_LISTEN/webhook  (put HTTPS in front; set TELEGATE_PUBLIC_URL to register it)
+  updates      $how
+  listener     http://$TELEGATE_LISTEN/webhook  (HTTPS: TELEGATE_TLS_CERT_FILE/KEY_FILE or a proxy)
   admin panel  http://$TELEGATE_ADMIN_LISTEN/
   health       http://$TELEGATE_ADMIN_LISTEN/health
   logs         $LOGS/   journal $TELEGATE_DATA_DIR/

@@ -16,7 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "worker/bot_api_client.h"
+#include "common/bot_api_client.h"
 #include "worker/error_tracker.h"
 
 namespace telegate::worker {

@@ -4,7 +4,7 @@
 #include "common/address.h"
 #include "common/log.h"
 #include "common/status_macros.h"
-#include "worker/http_bot_api_client.h"
+#include "common/http_bot_api_client.h"
 
 namespace telegate::worker {
 
@@ -59,7 +59,8 @@ absl::StatusOr<WorkerConfig> LoadWorkerConfig(const Settings& settings) {
   WorkerConfig config;
   ASSIGN_OR_RETURN(config.bot_token, settings.GetRequired("TELEGRAM_BOT_TOKEN"));
   config.api_base_url = settings.Get("TELEGRAM_API_BASE_URL");
-  RETURN_IF_ERROR(ValidateBaseUrl(config.api_base_url));
+  RETURN_IF_ERROR(
+      ValidateBaseUrl(config.api_base_url, "TELEGRAM_API_BASE_URL"));
   config.grpc_listen = settings.Get("TELEGATE_GRPC_LISTEN");
   RETURN_IF_ERROR(CheckAddress("TELEGATE_GRPC_LISTEN", config.grpc_listen));
   ASSIGN_OR_RETURN(int64_t threads,

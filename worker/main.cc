@@ -9,7 +9,7 @@
 #include "common/shutdown.h"
 #include "worker/config.h"
 #include "worker/echo_bot.h"
-#include "worker/http_bot_api_client.h"
+#include "common/http_bot_api_client.h"
 #include "worker/worker_server.h"
 
 int main(int argc, char** argv) {
@@ -23,11 +23,11 @@ int main(int argc, char** argv) {
   }
   SetUpProcess(config.log_level, {config.bot_token, config.admin_token});
 
-  worker::HttpBotApiOptions api;
+  HttpBotApiOptions api;
   api.base_url = config.api_base_url;
   api.token = config.bot_token;
   worker::WorkerServer server(
-      config, std::make_unique<worker::HttpBotApiClientFactory>(api),
+      config, std::make_unique<HttpBotApiClientFactory>(api),
       std::make_unique<worker::EchoBot>());
   absl::StatusOr<int> port = server.Start();
   if (!port.ok()) {

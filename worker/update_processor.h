@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "worker/bot_api_client.h"
+#include "common/bot_api_client.h"
 #include "worker/bot_handler.h"
 #include "worker/bot_runtime.h"
 #include "worker/chat_scheduler.h"

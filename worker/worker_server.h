@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "common/metrics.h"
-#include "worker/bot_api_client.h"
+#include "common/bot_api_client.h"
 #include "worker/bot_handler.h"
 #include "worker/config.h"
 #include "worker/journal.h"

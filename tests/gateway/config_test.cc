@@ -97,6 +97,13 @@ TEST(GatewayConfigTest, OtherBadValuesNameTheSetting) {
       {{"TELEGATE_ACK_TIMEOUT_MS", "60000"}},
       {{"TELEGATE_RETRY_AFTER_SECONDS", "0"}},
       {{"TELEGATE_LOG_LEVEL", "loud"}},
+      {{"TELEGATE_HTTP_HEADER_TIMEOUT_MS", "0"}},
+      {{"TELEGATE_HTTP_BODY_TIMEOUT_MS", "abc"}},
+      {{"TELEGATE_HTTP_IDLE_TIMEOUT_MS", "-5"}},
+      {{"TELEGATE_HTTP_MAX_CONNECTIONS", "1"}},
+      {{"TELEGATE_ALLOWED_SOURCES", "telegram,10.0.0.0/33"}},
+      {{"TELEGATE_TRUSTED_PROXIES", "proxy.local"}},
+      {{"TELEGATE_WORKER_ADDRESS", "a:1,,b"}},
   };
   for (std::map<std::string, std::string> values : bad) {
     std::string name = values.begin()->first;
@@ -120,6 +127,45 @@ TEST(GatewayConfigTest, AdminTokenAndEmulatorUrlAreOptional) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->admin_token, "admin-Token.42/x");
   EXPECT_EQ(c->emulator_url, "http://127.0.0.1:8090");  // trailing '/' dropped
+}
+
+TEST(GatewayConfigTest, PublicListenerSettings) {
+  absl::StatusOr<GatewayConfig> c =
+      Load({{"TELEGATE_WEBHOOK_SECRET", kSecret}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->header_timeout_ms, 10000);
+  EXPECT_EQ(c->body_timeout_ms, 30000);
+  EXPECT_EQ(c->idle_timeout_ms, 60000);
+  EXPECT_EQ(c->http_max_connections, 4096);
+  EXPECT_TRUE(c->tls_cert_file.empty());
+  EXPECT_TRUE(c->allowed_sources.empty());
+  EXPECT_EQ(c->worker_targets, std::vector<std::string>{"127.0.0.1:50051"});
+  c = Load({{"TELEGATE_WEBHOOK_SECRET", kSecret},
+            {"TELEGATE_HTTP_HEADER_TIMEOUT_MS", "2000"},
+            {"TELEGATE_HTTP_MAX_CONNECTIONS", "100"},
+            {"TELEGATE_TLS_CERT_FILE", "/etc/cert.pem"},
+            {"TELEGATE_TLS_KEY_FILE", "/etc/key.pem"},
+            {"TELEGATE_ALLOWED_SOURCES", "telegram, 2001:db8::/32"},
+            {"TELEGATE_TRUSTED_PROXIES", "10.0.0.1"},
+            {"TELEGATE_WORKER_ADDRESS", "w1:50051, dns:///workers:50051"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->header_timeout_ms, 2000);
+  EXPECT_EQ(c->http_max_connections, 100);
+  EXPECT_EQ(c->tls_key_file, "/etc/key.pem");
+  EXPECT_EQ(c->allowed_sources.size(), 3u);  // the two Telegram ranges + one
+  EXPECT_EQ(c->trusted_proxies.size(), 1u);
+  EXPECT_EQ(c->worker_targets,
+            (std::vector<std::string>{"w1:50051", "dns:///workers:50051"}));
+}
+
+TEST(GatewayConfigTest, TlsNeedsBothFiles) {
+  for (const char* only : {"TELEGATE_TLS_CERT_FILE", "TELEGATE_TLS_KEY_FILE"}) {
+    absl::StatusOr<GatewayConfig> c =
+        Load({{"TELEGATE_WEBHOOK_SECRET", kSecret}, {only, "/x.pem"}});
+    ASSERT_FALSE(c.ok()) << only;
+    EXPECT_TRUE(Mentions(c.status(), "TELEGATE_TLS_CERT_FILE"));
+    EXPECT_TRUE(Mentions(c.status(), "TELEGATE_TLS_KEY_FILE"));
+  }
 }
 
 TEST(GatewayConfigTest, AdminTokenIsASecretSetting) {
@@ -177,6 +223,97 @@ TEST(GatewayConfigTest, BadEmulatorUrlIsRefused) {
     ASSERT_FALSE(c.ok()) << url;
     EXPECT_TRUE(Mentions(c.status(), "TELEGATE_EMULATOR_URL")) << c.status();
   }
+}
+
+// Polling mode and webhook registration settings (telegram_config.h).
+constexpr char kBotToken[] = "123456:ABC-def_ghi";
+
+TEST(GatewayConfigTest, TelegramSettingsDefaults) {
+  absl::StatusOr<GatewayConfig> c = Load({{"TELEGATE_WEBHOOK_SECRET", kSecret}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->telegram.mode, IntakeMode::kWebhook);
+  EXPECT_FALSE(c->telegram.UsesBotApi());
+  EXPECT_EQ(c->telegram.bot_api_url, "https://api.telegram.org");
+  EXPECT_EQ(c->telegram.poll_timeout_seconds, 25);
+  EXPECT_EQ(c->telegram.max_connections, 40);
+  EXPECT_TRUE(c->telegram.allowed_updates.empty());
+}
+
+TEST(GatewayConfigTest, PollingModeNeedsAValidTokenNeverEchoed) {
+  absl::StatusOr<GatewayConfig> c = Load(
+      {{"TELEGATE_WEBHOOK_SECRET", kSecret}, {"TELEGATE_MODE", "polling"}});
+  ASSERT_FALSE(c.ok());
+  EXPECT_TRUE(Mentions(c.status(), "TELEGATE_BOT_TOKEN")) << c.status();
+  c = Load({{"TELEGATE_WEBHOOK_SECRET", kSecret},
+            {"TELEGATE_MODE", "polling"},
+            {"TELEGATE_BOT_TOKEN", "12:bad token!"}});
+  ASSERT_FALSE(c.ok());
+  EXPECT_FALSE(Mentions(c.status(), "bad token")) << c.status();
+  c = Load({{"TELEGATE_WEBHOOK_SECRET", kSecret},
+            {"TELEGATE_MODE", "polling"},
+            {"TELEGATE_BOT_TOKEN", kBotToken},
+            {"TELEGATE_BOT_API_URL", "http://127.0.0.1:8090"},
+            {"TELEGATE_POLL_TIMEOUT_SECONDS", "0"},
+            {"TELEGATE_ALLOWED_UPDATES", "message, callback_query,"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->telegram.mode, IntakeMode::kPolling);
+  EXPECT_EQ(c->telegram.bot_token, kBotToken);
+  EXPECT_EQ(c->telegram.poll_timeout_seconds, 0);
+  EXPECT_EQ(c->telegram.allowed_updates,
+            (std::vector<std::string>{"message", "callback_query"}));
+}
+
+TEST(GatewayConfigTest, BadTelegramSettingsNameTheSetting) {
+  const std::map<std::string, std::string> base = {
+      {"TELEGATE_WEBHOOK_SECRET", kSecret}, {"TELEGATE_BOT_TOKEN", kBotToken}};
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"TELEGATE_MODE", "push"},
+      {"TELEGATE_BOT_API_URL", "https://api.telegram.org/"},
+      {"TELEGATE_POLL_TIMEOUT_SECONDS", "51"},
+      {"TELEGATE_MAX_CONNECTIONS", "0"},
+      {"TELEGATE_MAX_CONNECTIONS", "101"},
+      {"TELEGATE_ALLOWED_UPDATES", "message;edited"},
+      {"TELEGATE_PUBLIC_URL", "http://bot.example.org"},
+      {"TELEGATE_PUBLIC_URL", "https://"},
+      {"TELEGATE_PUBLIC_URL", "https://bot.example.org/a?b"},
+  };
+  for (const auto& [name, value] : bad) {
+    auto values = base;
+    values[name] = value;
+    absl::StatusOr<GatewayConfig> c = Load(values);
+    ASSERT_FALSE(c.ok()) << name << "=" << value;
+    EXPECT_TRUE(Mentions(c.status(), name)) << c.status();
+  }
+}
+
+TEST(GatewayConfigTest, PublicUrlRegistersAWebhookAndNeedsAToken) {
+  absl::StatusOr<GatewayConfig> c =
+      Load({{"TELEGATE_WEBHOOK_SECRET", kSecret},
+            {"TELEGATE_PUBLIC_URL", "https://bot.example.org/tg/"}});
+  ASSERT_FALSE(c.ok());
+  EXPECT_TRUE(Mentions(c.status(), "TELEGATE_BOT_TOKEN"));
+  c = Load({{"TELEGATE_WEBHOOK_SECRET", kSecret},
+            {"TELEGATE_BOT_TOKEN", kBotToken},
+            {"TELEGATE_MAX_CONNECTIONS", "100"},
+            {"TELEGATE_PUBLIC_URL", "https://bot.example.org/tg/"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->telegram.public_url, "https://bot.example.org/tg");
+  EXPECT_EQ(c->telegram.max_connections, 100);
+  EXPECT_TRUE(c->telegram.UsesBotApi());
+  c = Load({{"TELEGATE_WEBHOOK_SECRET", kSecret},
+            {"TELEGATE_BOT_TOKEN", kBotToken},
+            {"TELEGATE_MODE", "polling"},
+            {"TELEGATE_PUBLIC_URL", "https://bot.example.org"}});
+  ASSERT_FALSE(c.ok());
+  EXPECT_TRUE(Mentions(c.status(), "TELEGATE_PUBLIC_URL"));
+}
+
+TEST(GatewayConfigTest, BotTokenIsASecretSetting) {
+  bool found = false;
+  for (const SettingSpec& spec : GatewaySettingSpecs()) {
+    if (spec.env == "TELEGATE_BOT_TOKEN") found = spec.secret;
+  }
+  EXPECT_TRUE(found);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "testing/prometheus_text.h"
 
 namespace telegate::testing {
 namespace {
@@ -47,15 +48,19 @@ HttpReply Http(int port, const std::string& method, const std::string& path,
 
 absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(
     std::map<std::string, std::string> worker_env,
-    std::map<std::string, std::string> gateway_env) {
+    std::map<std::string, std::string> gateway_env, int workers) {
   auto stack = std::make_unique<Stack>();
   stack->worker_env_ = std::move(worker_env);
   stack->gateway_env_ = std::move(gateway_env);
-  std::string dir_template = ::testing::TempDir() + "telegate-XXXXXX";
-  if (mkdtemp(dir_template.data()) == nullptr) {
-    return absl::InternalError("mkdtemp failed");
+  for (int i = 0; i < workers; ++i) {
+    std::string dir_template = ::testing::TempDir() + "telegate-XXXXXX";
+    if (mkdtemp(dir_template.data()) == nullptr) {
+      return absl::InternalError("mkdtemp failed");
+    }
+    stack->data_dirs_.push_back(dir_template);
   }
-  stack->data_dir_ = dir_template;
+  stack->workers_.resize(workers);
+  stack->grpc_ports_.resize(workers, 0);
 
   auto env = BaseEnv();
   env["TELEGRAM_BOT_TOKEN"] = kToken;
@@ -67,7 +72,9 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(
   if (!emu_addr.ok()) return emu_addr.status();
   stack->emulator_port_ = PortOf(*emu_addr);
 
-  if (absl::Status s = stack->StartWorker(); !s.ok()) return s;
+  for (int i = 0; i < workers; ++i) {
+    if (absl::Status s = stack->StartWorker(i); !s.ok()) return s;
+  }
 
   auto gateway = stack->LaunchGateway();
   if (!gateway.ok()) return gateway.status();
@@ -84,6 +91,10 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(
     return absl::UnavailableError("gateway never opened its worker stream");
   }
 
+  if (auto mode = stack->gateway_env_.find("TELEGATE_MODE");
+      mode != stack->gateway_env_.end() && mode->second == "polling") {
+    return stack;  // the gateway polls: no webhook
+  }
   nlohmann::json hook = {
       {"url", absl::StrCat("http://127.0.0.1:", stack->public_port_,
                            "/webhook")},
@@ -104,8 +115,22 @@ absl::StatusOr<std::unique_ptr<ChildProcess>> Stack::LaunchGateway() {
   env["TELEGATE_WORKER_ADDRESS"] = worker_address();
   env["TELEGATE_ACK_TIMEOUT_MS"] = "5000";
   env["TELEGATE_EMULATOR_URL"] = absl::StrCat("http://127.0.0.1:", emulator_port_);
+  env["TELEGATE_BOT_API_URL"] = absl::StrCat("http://127.0.0.1:", emulator_port_);
   for (const auto& [k, v] : gateway_env_) env[k] = v;
   return ChildProcess::Start(BinaryPath("telegate-gateway"), {}, env);
+}
+
+absl::Status Stack::RestartGateway() {
+  auto gateway = LaunchGateway();
+  if (!gateway.ok()) return gateway.status();
+  gateway_ = std::move(*gateway);
+  auto pub = gateway_->WaitForListening("public", kStartTimeout);
+  if (!pub.ok()) return pub.status();
+  auto adm = gateway_->WaitForListening("admin", kStartTimeout);
+  if (!adm.ok()) return adm.status();
+  public_port_ = PortOf(*pub);
+  admin_port_ = PortOf(*adm);
+  return gateway_->WaitForEvent("worker_stream_opened", kStartTimeout).status();
 }
 
 absl::StatusOr<int> Stack::StartExtraGateway() {
@@ -120,29 +145,33 @@ absl::StatusOr<int> Stack::StartExtraGateway() {
   return PortOf(*pub);
 }
 
-absl::Status Stack::StartWorker() {
+absl::Status Stack::StartWorker(int i) {
   auto env = BaseEnv();
   env["TELEGRAM_BOT_TOKEN"] = kToken;
   env["TELEGRAM_API_BASE_URL"] =
       absl::StrCat("http://127.0.0.1:", emulator_port_);
-  env["TELEGATE_GRPC_LISTEN"] = absl::StrCat("127.0.0.1:", grpc_port_);
+  env["TELEGATE_GRPC_LISTEN"] = absl::StrCat("127.0.0.1:", grpc_ports_[i]);
   env["TELEGATE_WORKER_ADMIN_LISTEN"] = "127.0.0.1:0";
   env["TELEGATE_ENVIRONMENT"] = "integration";
-  env["TELEGATE_DATA_DIR"] = data_dir_;
+  env["TELEGATE_DATA_DIR"] = data_dirs_[i];
   // Tests run many in parallel on a small machine: commit without fsync.
   env["TELEGATE_JOURNAL_SYNC"] = "normal";
   for (const auto& [k, v] : worker_env_) env[k] = v;
   auto worker = ChildProcess::Start(BinaryPath("telegate-worker"), {}, env);
   if (!worker.ok()) return worker.status();
-  worker_ = std::move(*worker);
-  auto addr = worker_->WaitForListening("grpc", kStartTimeout);
+  workers_[i] = std::move(*worker);
+  auto addr = workers_[i]->WaitForListening("grpc", kStartTimeout);
   if (!addr.ok()) return addr.status();
-  grpc_port_ = PortOf(*addr);
+  grpc_ports_[i] = PortOf(*addr);
   return absl::OkStatus();
 }
 
 std::string Stack::worker_address() const {
-  return absl::StrCat("127.0.0.1:", grpc_port_);
+  std::string list;
+  for (int port : grpc_ports_) {
+    absl::StrAppend(&list, list.empty() ? "" : ",", "127.0.0.1:", port);
+  }
+  return list;
 }
 
 HttpReply Stack::SendText(int64_t chat_id, const std::string& text) {
@@ -177,6 +206,23 @@ HttpReply Stack::Admin(const std::string& method, const std::string& path) {
 
 HttpReply Stack::Public(const std::string& method, const std::string& path) {
   return Http(public_port_, method, path);
+}
+
+double Stack::GatewayMetric(const std::string& family,
+                            const std::string& label,
+                            const std::string& value) {
+  HttpReply reply = Admin("GET", "/metrics");
+  auto parsed = ParsePrometheusText(reply.body);
+  if (reply.status != 200 || !parsed.ok()) return -1;
+  auto it = parsed->find(family);
+  if (it == parsed->end()) return -1;
+  for (const PromSample& sample : it->second.samples) {
+    auto l = sample.labels.find(label);
+    if (label.empty() || (l != sample.labels.end() && l->second == value)) {
+      return sample.value;
+    }
+  }
+  return -1;
 }
 
 std::vector<nlohmann::json> Stack::SentMessages() {

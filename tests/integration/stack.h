@@ -31,18 +31,25 @@ struct HttpReply {
 class Stack {
  public:
   // Extra environment for the worker, e.g. {"TELEGATE_ERROR_THRESHOLD","3"},
-  // and for the gateway(s). With TELEGATE_ADMIN_TOKEN in `gateway_env`,
+  // and for the gateway(s). With TELEGATE_MODE=polling in `gateway_env` no
+  // webhook is set: the gateway polls the emulator. With TELEGATE_ADMIN_TOKEN in `gateway_env`,
   // Admin() sends it as a Bearer header.
+  // `workers` > 1 starts that many workers, each with its own journal, and
+  // gives the gateway all their addresses.
   static absl::StatusOr<std::unique_ptr<Stack>> Start(
       std::map<std::string, std::string> worker_env = {},
-      std::map<std::string, std::string> gateway_env = {});
+      std::map<std::string, std::string> gateway_env = {}, int workers = 1);
 
-  // Starts (again) a worker on the same gRPC port and journal.
-  absl::Status StartWorker();
+  // Starts (again) worker `i` on the same gRPC port and journal.
+  absl::Status StartWorker(int i = 0);
+  // After the gateway was killed: starts a new one with the same settings
+  // and waits until it listens and has opened its worker stream.
+  absl::Status RestartGateway();
   // Starts one more gateway in front of the same worker; returns its public
   // port.
   absl::StatusOr<int> StartExtraGateway();
-  ChildProcess& worker() { return *worker_; }
+  ChildProcess& worker(int i = 0) { return *workers_[i]; }
+  int worker_count() const { return static_cast<int>(workers_.size()); }
   ChildProcess& gateway() { return *gateway_; }
   ChildProcess& emulator() { return *emulator_; }
 
@@ -58,6 +65,11 @@ class Stack {
   HttpReply Admin(const std::string& method, const std::string& path);
   HttpReply Public(const std::string& method, const std::string& path);
 
+  // The first sample of `family` on the gateway's /metrics (with label
+  // `label`="`value`" when given); -1 when absent or unparsable.
+  double GatewayMetric(const std::string& family, const std::string& label = "",
+                       const std::string& value = "");
+
   // Successful sendMessage calls recorded by the emulator, oldest first.
   std::vector<nlohmann::json> SentMessages();
   // Waits until at least `n` messages were sent; false after 30 s.
@@ -65,19 +77,23 @@ class Stack {
   // Waits until GET /health satisfies `pred`; false after 30 s.
   bool WaitForHealth(const std::function<bool(const nlohmann::json&)>& pred);
 
-  int grpc_port() const { return grpc_port_; }
+  int grpc_port(int i = 0) const { return grpc_ports_[i]; }
   int admin_port() const { return admin_port_; }
+  int public_port() const { return public_port_; }
   int emulator_port() const { return emulator_port_; }
+  // Every worker's "127.0.0.1:port", comma-separated.
   std::string worker_address() const;
 
  private:
   std::map<std::string, std::string> worker_env_, gateway_env_;
-  std::string data_dir_;  // the worker's journal, kept across restarts
+  std::vector<std::string> data_dirs_;  // journals, kept across restarts
   absl::StatusOr<std::unique_ptr<ChildProcess>> LaunchGateway();
 
-  std::unique_ptr<ChildProcess> emulator_, worker_, gateway_;
+  std::unique_ptr<ChildProcess> emulator_, gateway_;
+  std::vector<std::unique_ptr<ChildProcess>> workers_;
+  std::vector<int> grpc_ports_;
   std::vector<std::unique_ptr<ChildProcess>> extra_gateways_;
-  int emulator_port_ = 0, grpc_port_ = 0, public_port_ = 0, admin_port_ = 0;
+  int emulator_port_ = 0, public_port_ = 0, admin_port_ = 0;
 };
 
 // One HTTP request on a fresh connection to 127.0.0.1:port.

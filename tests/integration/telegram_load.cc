@@ -66,7 +66,10 @@ EchoCheck TelegramLoad::Check() const {
       for (int i = 0; i < shape_.per_chat; ++i) {
         if (text == Text(c, i)) index = i;
       }
-      if (index < last_index) ++check.out_of_order;
+      if (index < last_index) {
+        ++check.out_of_order;
+        check.chats_out_of_order.insert(c);
+      }
       last_index = std::max(last_index, index);
     }
     for (int i = 0; i < shape_.per_chat; ++i) {

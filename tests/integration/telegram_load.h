@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,6 +32,7 @@ struct EchoCheck {
   int64_t lost = 0;        // acked but never echoed
   int64_t duplicated = 0;  // echoes beyond the first of a text
   int64_t out_of_order = 0;  // first echoes of a chat not in send order
+  std::set<int> chats_out_of_order;  // chat indexes with such echoes
 };
 
 class TelegramLoad {

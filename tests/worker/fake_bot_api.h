@@ -16,13 +16,13 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
-#include "worker/bot_api_client.h"
+#include "common/bot_api_client.h"
 
 namespace telegate::testing {
 
-using worker::ApiResult;
-using worker::BotApiClient;
-using worker::BotApiClientFactory;
+using telegate::ApiResult;
+using telegate::BotApiClient;
+using telegate::BotApiClientFactory;
 
 struct RecordedCall {
   std::string method;

@@ -1,9 +1,9 @@
-#include "worker/bot_api_client.h"
+#include "common/bot_api_client.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace telegate::worker {
+namespace telegate {
 
 Outcome Classify(const ApiResult& result) {
   if (result.http_status >= 200 && result.http_status < 300 && result.ok) {
@@ -46,4 +46,4 @@ absl::StatusOr<nlohmann::json> CallOrError(BotApiClient& client,
   return absl::InternalError("unreachable");
 }
 
-}  // namespace telegate::worker
+}  // namespace telegate

@@ -1,15 +1,44 @@
-#include "worker/bot_api_client.h"
+#include "common/bot_api_client.h"
 
+#include <deque>
 #include <string>
+#include <utility>
 
+#include "common/http_bot_api_client.h"
 #include "gtest/gtest.h"
-#include "tests/worker/fake_bot_api.h"
-#include "worker/http_bot_api_client.h"
 
-namespace telegate::worker {
+namespace telegate {
 namespace {
 
-using testing::FakeBotApi;
+// Answers each call with the next scripted result (ok:true once exhausted).
+class ScriptedClient : public BotApiClient {
+ public:
+  void Then(ApiResult r) { script_.push_back(std::move(r)); }
+  ApiResult Call(std::string_view, const nlohmann::json&) override {
+    if (script_.empty()) {
+      ApiResult ok;
+      ok.http_status = 200;
+      ok.ok = true;
+      ok.result = {{"username", "fake_bot"}};
+      return ok;
+    }
+    ApiResult r = std::move(script_.front());
+    script_.pop_front();
+    return r;
+  }
+
+ private:
+  std::deque<ApiResult> script_;
+};
+
+ApiResult Failure(int status, std::string description, int retry_after = 0) {
+  ApiResult r;
+  r.http_status = status;
+  r.error_code = status;
+  r.description = std::move(description);
+  r.retry_after = retry_after;
+  return r;
+}
 
 ApiResult Http(int status, bool ok = false) {
   ApiResult r;
@@ -64,8 +93,8 @@ TEST(DescribeFailureTest, NamesMethodStatusAndDescription) {
 }
 
 TEST(DecodeEnvelopeTest, Success) {
-  ApiResult r = DecodeEnvelope(
-      200, R"({"ok":true,"result":{"id":1,"username":"b"}})");
+  ApiResult r =
+      DecodeEnvelope(200, R"({"ok":true,"result":{"id":1,"username":"b"}})");
   EXPECT_EQ(r.http_status, 200);
   EXPECT_TRUE(r.ok);
   EXPECT_EQ(r.result["username"], "b");
@@ -112,7 +141,7 @@ TEST(DecodeEnvelopeTest, NonBooleanOkDoesNotThrow) {
 TEST(ValidateBaseUrlTest, AcceptsSchemeHostAndPort) {
   for (const char* url : {"https://api.telegram.org", "http://127.0.0.1:8081",
                           "http://localhost:1", "http://[::1]:8081"}) {
-    EXPECT_TRUE(ValidateBaseUrl(url).ok()) << url;
+    EXPECT_TRUE(ValidateBaseUrl(url, "TELEGRAM_API_BASE_URL").ok()) << url;
   }
 }
 
@@ -121,7 +150,7 @@ TEST(ValidateBaseUrlTest, RefusesPathsSlashesAndOtherSchemes) {
        {"", "api.telegram.org", "ftp://api.telegram.org",
         "https://api.telegram.org/", "https://api.telegram.org/bot",
         "https://user@host", "https://host?x=1", " https://host"}) {
-    absl::Status status = ValidateBaseUrl(url);
+    absl::Status status = ValidateBaseUrl(url, "TELEGRAM_API_BASE_URL");
     ASSERT_FALSE(status.ok()) << url;
     EXPECT_NE(status.message().find("TELEGRAM_API_BASE_URL"),
               absl::string_view::npos);
@@ -129,22 +158,22 @@ TEST(ValidateBaseUrlTest, RefusesPathsSlashesAndOtherSchemes) {
 }
 
 TEST(CallOrErrorTest, MapsOutcomesToStatusCodes) {
-  FakeBotApi api;
-  std::unique_ptr<BotApiClient> client = api.Create();
+  auto client = std::make_unique<ScriptedClient>();
   absl::StatusOr<nlohmann::json> me =
       CallOrError(*client, "getMe", nlohmann::json::object());
   ASSERT_TRUE(me.ok()) << me.status();
   EXPECT_EQ((*me)["username"], "fake_bot");
 
-  api.FailNext(1, FakeBotApi::Failure(503, "Service Unavailable"));
+  client->Then(Failure(503, "Service Unavailable"));
   EXPECT_TRUE(absl::IsUnavailable(CallOrError(*client, "getMe", {}).status()));
-  api.FailNext(1, FakeBotApi::Failure(429, "Too Many Requests", 3));
+  client->Then(Failure(429, "Too Many Requests", 3));
   EXPECT_TRUE(absl::IsUnavailable(CallOrError(*client, "getMe", {}).status()));
-  api.FailNext(1, FakeBotApi::Failure(400, "Bad Request: chat not found"));
+  client->Then(Failure(400, "Bad Request: chat not found"));
   absl::Status permanent = CallOrError(*client, "sendMessage", {}).status();
   EXPECT_TRUE(absl::IsFailedPrecondition(permanent));
-  EXPECT_EQ(permanent.message(), "sendMessage: 400 Bad Request: chat not found");
+  EXPECT_EQ(permanent.message(),
+            "sendMessage: 400 Bad Request: chat not found");
 }
 
 }  // namespace
-}  // namespace telegate::worker
+}  // namespace telegate

@@ -1,8 +1,10 @@
-// The outbound Telegram Bot API seam: one call = one method with JSON params.
-// Each processing thread owns its own client (clients are NOT thread-safe);
-// a factory makes fresh ones when the bot is re-initialised.
-#ifndef TELEGATE_WORKER_BOT_API_CLIENT_H_
-#define TELEGATE_WORKER_BOT_API_CLIENT_H_
+// The outbound Telegram Bot API seam: one call = one method with JSON params,
+// plus the one rule (Classify) for permanent vs. transient failures. Used by
+// the worker (sendMessage...) and the gateway (getUpdates, setWebhook).
+// Each thread owns its own client (clients are NOT thread-safe, except
+// Cancel); a factory makes fresh ones when the bot is re-initialised.
+#ifndef TELEGATE_COMMON_BOT_API_CLIENT_H_
+#define TELEGATE_COMMON_BOT_API_CLIENT_H_
 
 #include <cstdint>
 #include <memory>
@@ -12,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 
-namespace telegate::worker {
+namespace telegate {
 
 // What one Bot API call produced, already decoded from Telegram's envelope.
 struct ApiResult {
@@ -46,6 +48,11 @@ class BotApiClient {
   // Performs `method` with `params` (a JSON object). Never throws.
   virtual ApiResult Call(std::string_view method,
                          const nlohmann::json& params) = 0;
+  // Makes a Call in progress on another thread return promptly with a
+  // network error (http_status 0). May be called from any thread; a Call
+  // started after it may still run to completion, so callers that stop a
+  // loop repeat Cancel until the loop has left. Default: no-op.
+  virtual void Cancel() {}
 };
 
 class BotApiClientFactory {
@@ -62,6 +69,6 @@ absl::StatusOr<nlohmann::json> CallOrError(BotApiClient& client,
                                            std::string_view method,
                                            const nlohmann::json& params);
 
-}  // namespace telegate::worker
+}  // namespace telegate
 
-#endif  // TELEGATE_WORKER_BOT_API_CLIENT_H_
+#endif  // TELEGATE_COMMON_BOT_API_CLIENT_H_

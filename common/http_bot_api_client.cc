@@ -1,4 +1,4 @@
-#include "worker/http_bot_api_client.h"
+#include "common/http_bot_api_client.h"
 
 #include <httplib.h>
 
@@ -8,7 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace telegate::worker {
+namespace telegate {
 namespace {
 
 constexpr char kCaBundle[] = "/etc/ssl/certs/ca-certificates.crt";
@@ -41,13 +41,15 @@ int64_t SmallInt(const nlohmann::json& obj, const char* key) {
 
 }  // namespace
 
-absl::Status ValidateBaseUrl(const std::string& base_url) {
+absl::Status ValidateBaseUrl(const std::string& base_url,
+                             std::string_view setting) {
   static const std::regex kPattern(R"(^https?://[A-Za-z0-9.\-\[\]:]+$)");
   if (!std::regex_match(base_url, kPattern)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "TELEGRAM_API_BASE_URL must look like https://host[:port] "
-        "(no path, no trailing slash), got '",
-        base_url, "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(setting),
+                     " must look like https://host[:port] "
+                     "(no path, no trailing slash), got '",
+                     base_url, "'"));
   }
   return absl::OkStatus();
 }
@@ -95,8 +97,7 @@ HttpBotApiClient::~HttpBotApiClient() = default;
 ApiResult HttpBotApiClient::Call(std::string_view method,
                                  const nlohmann::json& params) {
   std::string path = absl::StrCat("/bot", token_, "/", std::string(method));
-  httplib::Result res =
-      client_->Post(path, params.dump(), "application/json");
+  httplib::Result res = client_->Post(path, params.dump(), "application/json");
   if (!res) {
     ApiResult out;
     out.description =
@@ -106,8 +107,10 @@ ApiResult HttpBotApiClient::Call(std::string_view method,
   return DecodeEnvelope(res->status, res->body);
 }
 
+void HttpBotApiClient::Cancel() { client_->stop(); }
+
 std::unique_ptr<BotApiClient> HttpBotApiClientFactory::Create() {
   return std::make_unique<HttpBotApiClient>(options_);
 }
 
-}  // namespace telegate::worker
+}  // namespace telegate

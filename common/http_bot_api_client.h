@@ -1,21 +1,23 @@
 // BotApiClient over HTTP(S) with cpp-httplib: POST <base>/bot<token>/<method>
-// with a JSON body on one keep-alive connection. One instance per thread.
-// Error descriptions never include the token or the request URL.
-#ifndef TELEGATE_WORKER_HTTP_BOT_API_CLIENT_H_
-#define TELEGATE_WORKER_HTTP_BOT_API_CLIENT_H_
+// with a JSON body on one keep-alive connection. One instance per thread
+// (Cancel excepted). Error descriptions never include the token or the URL.
+// Shared by the worker (sending) and the gateway (polling, setWebhook); kept
+// in its own library (telegate_bot_api) so telegate_common needs no httplib.
+#ifndef TELEGATE_COMMON_HTTP_BOT_API_CLIENT_H_
+#define TELEGATE_COMMON_HTTP_BOT_API_CLIENT_H_
 
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "worker/bot_api_client.h"
+#include "common/bot_api_client.h"
 
 namespace httplib {
 class Client;
 }
 
-namespace telegate::worker {
+namespace telegate {
 
 struct HttpBotApiOptions {
   std::string base_url;  // "https://api.telegram.org" or the emulator's
@@ -30,6 +32,7 @@ class HttpBotApiClient : public BotApiClient {
   ~HttpBotApiClient() override;
   ApiResult Call(std::string_view method,
                  const nlohmann::json& params) override;
+  void Cancel() override;
 
  private:
   std::string token_;
@@ -47,12 +50,13 @@ class HttpBotApiClientFactory : public BotApiClientFactory {
 };
 
 // Checks that `base_url` is "http://host[:port]" or "https://host[:port]"
-// without a path.
-absl::Status ValidateBaseUrl(const std::string& base_url);
+// without a path; the error names `setting` (e.g. "TELEGRAM_API_BASE_URL").
+absl::Status ValidateBaseUrl(const std::string& base_url,
+                             std::string_view setting);
 
 // Decodes Telegram's {"ok":..,"result":..,"error_code":..,...} envelope.
 ApiResult DecodeEnvelope(int http_status, const std::string& body);
 
-}  // namespace telegate::worker
+}  // namespace telegate
 
-#endif  // TELEGATE_WORKER_HTTP_BOT_API_CLIENT_H_
+#endif  // TELEGATE_COMMON_HTTP_BOT_API_CLIENT_H_

@@ -1,0 +1,397 @@
+#include "gateway/public_connection.h"
+
+#include <algorithm>
+#include <array>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <chrono>
+#include <exception>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "common/log.h"
+#include "gateway/http_parser_setup.h"
+
+namespace telegate::gateway {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+constexpr size_t kFirstReadBytes = 4096;
+// After an error answer, unread input is drained (bounded) before closing,
+// so that the kernel does not reset the connection over the answer.
+constexpr absl::Duration kLingerTime = absl::Seconds(2);
+constexpr size_t kLingerBytes = 256 * 1024;
+
+std::chrono::steady_clock::duration ToChrono(absl::Duration d) {
+  d = std::clamp(d, absl::ZeroDuration(), absl::Hours(24 * 365));
+  return absl::ToChronoNanoseconds(d);
+}
+
+enum class Phase {
+  kStarting,
+  kHandshake,
+  kIdle,
+  kHead,
+  kBody,
+  kHandler,
+  kWrite,
+  kClosing,
+  kClosed
+};
+
+template <class Stream>
+class Connection final
+    : public PublicConnection,
+      public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  template <class... StreamArgs>
+  explicit Connection(ConnectionContext* context, StreamArgs&&... args)
+      : context_(context),
+        options_(*context->options),
+        stats_(*context->stats),
+        stream_(std::forward<StreamArgs>(args)...),
+        timer_(stream_.get_executor()) {}
+
+  ~Connection() override {
+    if (id_ != 0) context_->registry->Remove(id_);
+  }
+
+  void Start(uint64_t id) override {
+    id_ = id;
+    net::dispatch(stream_.get_executor(),
+                  Bind([](Connection* c) { c->Begin(); }));
+  }
+  void CloseSoon() override {
+    net::post(stream_.get_executor(), Bind([](Connection* c) { c->Close(); }));
+  }
+  void StopSoon() override {
+    net::post(stream_.get_executor(), Bind([](Connection* c) {
+                if (c->phase_ == Phase::kStarting ||
+                    c->phase_ == Phase::kHandshake ||
+                    c->phase_ == Phase::kIdle || c->phase_ == Phase::kHead ||
+                    c->phase_ == Phase::kClosing) {
+                  c->Close();
+                }
+              }));
+  }
+
+ private:
+  // Wraps a step so it keeps the connection alive and never lets an
+  // exception reach Asio: a throwing step closes the connection.
+  template <class F>
+  auto Bind(F f) {
+    return [self = this->shared_from_this(), f](auto&&... args) mutable {
+      try {
+        f(self.get(), std::forward<decltype(args)>(args)...);
+      } catch (const std::exception& e) {
+        log::Debug("gateway", "public_connection_exception",
+                   {{"what", e.what()}});
+        self->Close();
+      } catch (...) {
+        self->Close();
+      }
+    };
+  }
+
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
+  void Begin() {
+    beast::error_code ec;
+    auto endpoint = Tcp().socket().remote_endpoint(ec);
+    if (ec) return Close();
+    auto address = endpoint.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+      address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+    }
+    peer_ip_ = address.to_string();
+    if constexpr (kTls) {
+      phase_ = Phase::kHandshake;
+      Arm(options_.header_timeout);
+      stream_.async_handshake(
+          net::ssl::stream_base::server,
+          Bind([](Connection* c, beast::error_code ec) {
+            c->Disarm();
+            if (ec) {
+              c->stats_.tls_handshake_failures.fetch_add(1);
+              log::Debug("gateway", "public_tls_handshake_failed",
+                         {{"peer", c->peer_ip_}, {"error", ec.message()}});
+              return c->Close();
+            }
+            c->ReadRequest();
+          }));
+    } else {
+      ReadRequest();
+    }
+  }
+
+  // Deadline for the read phase in progress: on expiry the read is
+  // cancelled (the socket stays open so that a 408 can still be sent).
+  void Arm(absl::Duration d) {
+    timed_out_ = false;
+    uint64_t generation = ++timer_generation_;
+    timer_.expires_after(ToChrono(d));
+    timer_.async_wait(Bind([generation](Connection* c, beast::error_code ec) {
+      if (ec || generation != c->timer_generation_ || c->closed_) return;
+      c->timed_out_ = true;
+      beast::error_code ignored;
+      c->Tcp().socket().cancel(ignored);
+    }));
+  }
+  void Disarm() {
+    ++timer_generation_;
+    timer_.cancel();
+  }
+
+  void ReadRequest() {
+    if (closed_) return;
+    parser_.emplace();
+    ConfigureParser(*parser_, HttpLimits{options_.max_header_bytes,
+                                         options_.max_body_bytes});
+    request_ = PublicRequest{};
+    request_.peer_ip = peer_ip_;
+    if (buffer_.size() > 0) return StartHead();  // pipelined
+    phase_ = Phase::kIdle;
+    context_->registry->SetBusy(id_, false, absl::Now());
+    if (context_->stopping.load()) return Close();
+    Arm(options_.idle_timeout);
+    stream_.async_read_some(
+        buffer_.prepare(kFirstReadBytes),
+        Bind([](Connection* c, beast::error_code ec, size_t n) {
+          c->Disarm();
+          if (ec) {
+            if (c->timed_out_) c->stats_.idle_timeouts.fetch_add(1);
+            return c->Close();
+          }
+          c->buffer_.commit(n);
+          c->StartHead();
+        }));
+  }
+
+  void StartHead() {
+    phase_ = Phase::kHead;
+    context_->registry->SetBusy(id_, true, absl::Now());
+    Arm(options_.header_timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        Bind([](Connection* c, beast::error_code ec, size_t) {
+          c->Disarm();
+          if (ec) return c->OnReadError(ec);
+          c->OnHead();
+        }));
+  }
+
+  void OnHead() {
+    FillRequestHead(parser_->get().base(), &request_);
+    std::optional<PublicResponse> early;
+    if (*context_->check) {
+      try {
+        early = (*context_->check)(request_);
+      } catch (const std::exception& e) {
+        log::Warn("gateway", "public_head_check_exception",
+                  {{"what", e.what()}});
+        early = JsonErrorResponse(500, "internal error");
+      }
+    }
+    if (early) return SendAndClose(std::move(*early));
+    if (!parser_->is_done() &&
+        beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+      phase_ = Phase::kWrite;
+      Tcp().expires_after(ToChrono(options_.write_timeout));
+      net::async_write(stream_, net::buffer(kContinue, sizeof(kContinue) - 1),
+                       Bind([](Connection* c, beast::error_code ec, size_t) {
+                         c->Tcp().expires_never();
+                         if (ec) return c->Close();
+                         c->ReadBody();
+                       }));
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    if (parser_->is_done()) return OnBody();
+    phase_ = Phase::kBody;
+    Arm(options_.body_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     Bind([](Connection* c, beast::error_code ec, size_t) {
+                       c->Disarm();
+                       if (ec) return c->OnReadError(ec);
+                       c->OnBody();
+                     }));
+  }
+
+  void OnBody() {
+    auto& message = parser_->get();
+    keep_alive_ = message.keep_alive();
+    version_ = message.version();
+    request_.body = std::move(message.body());
+    parser_.reset();
+    phase_ = Phase::kHandler;
+    stats_.requests.fetch_add(1);
+    auto self = this->shared_from_this();
+    context_->dispatch(std::move(request_), [self](PublicResponse response) {
+      net::post(
+          self->stream_.get_executor(),
+          self->Bind([response = std::move(response)](Connection* c) mutable {
+            c->WriteResponse(std::move(response), false);
+          }));
+    });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (timed_out_) {
+      (phase_ == Phase::kHead ? stats_.header_timeouts : stats_.body_timeouts)
+          .fetch_add(1);
+      log::Debug("gateway", "public_request_timeout",
+                 {{"peer", peer_ip_}, {"head", phase_ == Phase::kHead}});
+      return SendAndClose(JsonErrorResponse(408, "request timeout"));
+    }
+    int status = 0;
+    std::string message;
+    switch (ClassifyParseError(ec)) {
+      case ParseFailure::kBodyTooLarge:
+        stats_.too_large.fetch_add(1);
+        status = 413;
+        message = "request body too large";
+        break;
+      case ParseFailure::kHeadTooLarge:
+        stats_.malformed.fetch_add(1);
+        status = 431;
+        message = "request header fields too large";
+        break;
+      case ParseFailure::kMalformed:
+        stats_.malformed.fetch_add(1);
+        status = 400;
+        message = "malformed HTTP request";
+        break;
+      case ParseFailure::kOther:
+        return Close();  // EOF, reset, TLS error: nobody to answer
+    }
+    log::Debug(
+        "gateway", "public_bad_request",
+        {{"peer", peer_ip_}, {"status", status}, {"error", ec.message()}});
+    SendAndClose(JsonErrorResponse(status, message));
+  }
+
+  void SendAndClose(PublicResponse response) {
+    keep_alive_ = false;
+    version_ =
+        (parser_ && parser_->is_header_done() && parser_->get().version() == 10)
+            ? 10
+            : 11;
+    WriteResponse(std::move(response), true);
+  }
+
+  void WriteResponse(PublicResponse response, bool force_close) {
+    if (closed_) return;
+    response_ = {};
+    response_.version(version_);
+    int status = response.status;
+    if (status < 100 || status > 999) status = 500;
+    response_.result(static_cast<unsigned>(status));
+    response_.set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) {
+      response_.set(name, value);
+    }
+    response_.body() = std::move(response.body);
+    response_.keep_alive(keep_alive_ && !force_close &&
+                         !context_->stopping.load());
+    response_.prepare_payload();
+    phase_ = Phase::kWrite;
+    Tcp().expires_after(ToChrono(options_.write_timeout));
+    http::async_write(stream_, response_,
+                      Bind([](Connection* c, beast::error_code ec, size_t) {
+                        c->Tcp().expires_never();
+                        if (ec) return c->Close();
+                        if (!c->response_.keep_alive()) {
+                          return c->GracefulClose();
+                        }
+                        c->response_ = {};
+                        c->ReadRequest();
+                      }));
+  }
+
+  // Half-closes, then drains what the client still sends for a bounded
+  // time, then closes.
+  void GracefulClose() {
+    if (closed_) return;
+    phase_ = Phase::kClosing;
+    context_->registry->SetBusy(id_, false, absl::Now());
+    beast::error_code ec;
+    Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec || context_->stopping.load()) return Close();
+    Tcp().expires_after(
+        ToChrono(std::min(options_.write_timeout, kLingerTime)));
+    Linger();
+  }
+  void Linger() {
+    Tcp().async_read_some(
+        net::buffer(linger_buffer_),
+        Bind([](Connection* c, beast::error_code ec, size_t n) {
+          c->lingered_ += n;
+          if (ec || c->lingered_ > kLingerBytes) return c->Close();
+          c->Linger();
+        }));
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    phase_ = Phase::kClosed;
+    ++timer_generation_;
+    timer_.cancel();
+    Tcp().close();
+    if (id_ != 0) context_->registry->Remove(id_);
+  }
+
+  ConnectionContext* const context_;
+  const PublicListenerOptions& options_;
+  PublicListenerStats& stats_;
+  Stream stream_;
+  net::steady_timer timer_;
+  beast::flat_buffer buffer_;
+  std::optional<RequestParser> parser_;
+  PublicRequest request_;
+  http::response<http::string_body> response_;
+  std::string peer_ip_;
+  std::array<char, 4096> linger_buffer_{};
+  size_t lingered_ = 0;
+  uint64_t id_ = 0;
+  uint64_t timer_generation_ = 0;
+  Phase phase_ = Phase::kStarting;
+  unsigned version_ = 11;
+  bool keep_alive_ = false;
+  bool timed_out_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+std::shared_ptr<PublicConnection> MakePlainConnection(
+    ConnectionContext* context, tcp::socket socket) {
+  return std::make_shared<Connection<beast::tcp_stream>>(context,
+                                                         std::move(socket));
+}
+
+std::shared_ptr<PublicConnection> MakeTlsConnection(ConnectionContext* context,
+                                                    tcp::socket socket,
+                                                    net::ssl::context& tls) {
+  return std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
+      context, std::move(socket), tls);
+}
+
+}  // namespace telegate::gateway
