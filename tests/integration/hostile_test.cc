@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -72,6 +73,9 @@ std::vector<Case> HostileCases() {
       {"unknown path", Post(kValid, "", "application/json", "/admin"), 404},
       {"garbage request line", "HELLO\r\n\r\n", 400},
       {"bad header", "POST /webhook HTTP/1.1\r\nNo colon here\r\n\r\n", 400},
+      {"huge head", Post(kValid, absl::StrCat("X-Pad: ", std::string(20000, 'p'),
+                                              "\r\n")),
+       431},
   };
 }
 
@@ -138,6 +142,7 @@ TEST(HostileIntegrationTest, EveryBadRequestIsAnsweredWhileUpdatesFlow) {
 TEST(HostileIntegrationTest, IdleAndSlowClientsDoNotStarveTelegram) {
   RaiseFileLimit(4096);
   auto stack = Stack::Start({}, {{"TELEGATE_HTTP_HEADER_TIMEOUT_MS", "1500"},
+                                 {"TELEGATE_HTTP_BODY_TIMEOUT_MS", "1500"},
                                  {"TELEGATE_HTTP_IDLE_TIMEOUT_MS", "3000"}});
   ASSERT_TRUE(stack.ok()) << stack.status();
   Stack& s = **stack;
@@ -160,11 +165,20 @@ TEST(HostileIntegrationTest, IdleAndSlowClientsDoNotStarveTelegram) {
     slow_cut = true;
   });
 
+  // A body that never finishes arriving.
+  auto slow_body = RawClient::Connect(s.public_port());
+  ASSERT_NE(slow_body, nullptr);
+  std::string partial = Post(kValid);
+  ASSERT_TRUE(slow_body->Send(partial.substr(0, partial.size() - 10)));
+
   TelegramLoad load(&s, {.chats = 40, .per_chat = 20, .connections = 40,
                          .first_update_id = 5000000});
   load.Start();
   ExpectValidStreamServed(s, load, 40 * 20);
 
+  std::optional<RawResponse> late = slow_body->ReadResponse(absl::Seconds(30));
+  ASSERT_TRUE(late.has_value());
+  EXPECT_EQ(late->status, 408);
   slowloris.join();  // ends only when the gateway cuts it
   EXPECT_TRUE(slow_cut);
   EXPECT_GE(s.GatewayMetric("telegate_gateway_http_header_timeouts_total"), 1);
@@ -174,6 +188,33 @@ TEST(HostileIntegrationTest, IdleAndSlowClientsDoNotStarveTelegram) {
                 s.GatewayMetric("telegate_gateway_http_header_timeouts_total"),
             500);
   EXPECT_EQ(::kill(s.gateway().pid(), 0), 0);
+}
+
+TEST(HostileIntegrationTest, AllowListAdmitsOnlyTelegramThroughOurProxy) {
+  auto stack = Stack::Start({}, {{"TELEGATE_ALLOWED_SOURCES", "telegram"},
+                                 {"TELEGATE_TRUSTED_PROXIES", "127.0.0.1"}});
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  Stack& s = **stack;
+  auto post = [&](const std::string& forwarded_for, int64_t update_id) {
+    nlohmann::json update = {
+        {"update_id", update_id},
+        {"message", {{"message_id", 1}, {"date", 1},
+                     {"chat", {{"id", 88}, {"type", "private"}}},
+                     {"text", absl::StrCat("from ", forwarded_for)}}}};
+    std::map<std::string, std::string> headers = {
+        {"X-Telegram-Bot-Api-Secret-Token", kSecret}};
+    if (!forwarded_for.empty()) headers["X-Forwarded-For"] = forwarded_for;
+    return Http(s.public_port(), "POST", "/webhook", update.dump(), headers);
+  };
+  EXPECT_EQ(post("", 8000001).status, 403);  // the proxy itself
+  EXPECT_EQ(post("203.0.113.7", 8000002).status, 403);
+  EXPECT_EQ(post("149.154.167.220, 203.0.113.7", 8000003).status, 403);
+  EXPECT_EQ(post("149.154.167.220", 8000004).status, 200);
+  EXPECT_EQ(post("203.0.113.7, 91.108.4.9", 8000005).status, 200);
+  ASSERT_TRUE(s.WaitForSentMessages(2));
+  std::vector<nlohmann::json> sent = s.SentMessages();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0]["text"], "from 149.154.167.220");
 }
 
 }  // namespace
