@@ -16,6 +16,7 @@ RUN apt-get update \
       cmake g++ make pkg-config \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
       libcpp-httplib-dev nlohmann-json3-dev libabsl-dev libsqlite3-dev libssl-dev \
+      libboost1.74-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

@@ -1,5 +1,7 @@
 #include "common/process_setup.h"
 
+#include <sys/resource.h>
+
 #include "absl/synchronization/mutex.h"
 #include "common/shutdown.h"
 
@@ -12,6 +14,13 @@ void SetUpProcess(std::string_view log_level,
   log::ParseLevel(log_level, &level);
   log::SetLevel(level);
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  // Every connection is a descriptor: the soft limit (often 1024) would cap
+  // the gateway's listener far below TELEGATE_HTTP_MAX_CONNECTIONS.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   BlockShutdownSignals();
 }
 

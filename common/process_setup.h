@@ -45,7 +45,8 @@ int LoadConfigForMain(std::string_view program,
 
 // Masks `secrets` in every log line, sets the log level, turns off Abseil's
 // per-operation lock-order checks (on in Debian's build; tests keep them)
-// and blocks SIGTERM/SIGINT for WaitForShutdownSignal(). Call before any
+// raises the open-files limit to its hard maximum and blocks SIGTERM/SIGINT
+// for WaitForShutdownSignal(). Call before any
 // thread starts.
 void SetUpProcess(std::string_view log_level,
                   std::initializer_list<std::string_view> secrets);
