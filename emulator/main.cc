@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
 #include "common/address.h"
 #include "common/log.h"
 #include "common/settings.h"
@@ -42,6 +43,10 @@ int main(int argc, char** argv) {
   options.token = config->token;
   options.webhook_url = config->webhook_url;
   options.webhook_secret = config->webhook_secret;
+  // Number updates from the start time (x1000), as Telegram's ids only grow:
+  // a restarted emulator must not reuse ids the worker's journal already
+  // holds (they would be dropped as duplicates).
+  options.next_update_id = absl::ToUnixSeconds(absl::Now()) * 1000;
   telegate::emulator::BotApi api(options);
   telegate::emulator::EmulatorServer server(&api);
   absl::StatusOr<int> port =
