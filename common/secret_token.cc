@@ -31,4 +31,13 @@ bool IsValidSecretToken(std::string_view secret) {
   return ValidateSecretToken(secret, "").ok();
 }
 
+bool LooksLikeBotToken(std::string_view token) {
+  size_t colon = token.find(':');
+  if (colon == 0 || colon == std::string_view::npos) return false;
+  for (char c : token.substr(0, colon)) {
+    if (c < '0' || c > '9') return false;
+  }
+  return IsValidSecretToken(token.substr(colon + 1));
+}
+
 }  // namespace telegate

@@ -7,22 +7,6 @@
 #include "emulator/url.h"
 
 namespace telegate::emulator {
-namespace {
-
-// "<digits>:<letters, digits, _ or ->", like real bot tokens.
-bool IsValidToken(std::string_view token) {
-  size_t colon = token.find(':');
-  if (colon == 0 || colon == std::string_view::npos ||
-      colon + 1 == token.size()) {
-    return false;
-  }
-  for (char c : token.substr(0, colon)) {
-    if (c < '0' || c > '9') return false;
-  }
-  return IsValidSecretToken(token.substr(colon + 1));
-}
-
-}  // namespace
 
 const std::vector<SettingSpec>& EmulatorSettingSpecs() {
   static const auto* specs = new std::vector<SettingSpec>{
@@ -49,7 +33,7 @@ absl::StatusOr<EmulatorConfig> LoadEmulatorConfig(const Settings& settings) {
   }
   config.listen = *listen;
   config.token = settings.Get("TELEGRAM_BOT_TOKEN");
-  if (!IsValidToken(config.token)) {
+  if (!LooksLikeBotToken(config.token)) {
     return absl::InvalidArgumentError(
         "TELEGRAM_BOT_TOKEN must look like <digits>:<letters, digits, _ or ->");
   }

@@ -7,28 +7,11 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/http_bot_api_client.h"
+#include "common/secret_token.h"
 #include "common/status_macros.h"
 
 namespace telegate::gateway {
 namespace {
-
-// "<digits>:<A-Z a-z 0-9 _ ->", the shape of every bot token.
-bool LooksLikeBotToken(std::string_view token) {
-  size_t colon = token.find(':');
-  if (colon == 0 || colon == std::string_view::npos ||
-      colon + 1 == token.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < token.size(); ++i) {
-    char c = token[i];
-    bool ok = i < colon ? (c >= '0' && c <= '9')
-                        : (i == colon || (c >= 'A' && c <= 'Z') ||
-                           (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                           c == '_' || c == '-');
-    if (!ok) return false;
-  }
-  return true;
-}
 
 // https://host[:port][/path] with nothing Telegram would refuse; strips one
 // trailing '/'.

@@ -25,5 +25,13 @@ TEST(SecretTokenTest, CharactersAndMessageNamesTheSetting) {
   EXPECT_FALSE(IsValidSecretToken(std::string("nul\0byte", 8)));
 }
 
+TEST(BotTokenShapeTest, DigitsColonSecretCharacters) {
+  EXPECT_TRUE(LooksLikeBotToken("123456789:AAE-x_9"));
+  for (const char* bad : {"", "123456789", ":abc", "12a:abc", "123:",
+                          "123:ab cd", "123:ab/cd", "123:a:b"}) {
+    EXPECT_FALSE(LooksLikeBotToken(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace telegate
