@@ -52,6 +52,9 @@ class GatewayServer {
   absl::StatusOr<BoundPorts> Start();
   void Shutdown();
 
+  // What /metrics on the admin listener exports; more may be added later.
+  MetricsRegistry* metrics() { return &metrics_; }
+
  private:
   const GatewayConfig config_;
   std::unique_ptr<GatewayStats> own_stats_;

@@ -3,6 +3,8 @@
 #include <iterator>
 #include <string>
 
+#include "gateway/poller.h"
+
 namespace telegate::gateway {
 
 void GatewayStats::CountWebhookAnswer(int code) {
@@ -100,6 +102,34 @@ void RegisterListenerMetrics(PublicListenerStats* stats,
     registry->Add(Type::kCounter, c.name, c.help, {}, [stats, f = c.field] {
       return static_cast<double>((stats->*f).load());
     });
+  }
+}
+
+void RegisterPollerMetrics(const PollerStats* stats,
+                           MetricsRegistry* registry) {
+  struct Counter {
+    const char* name;
+    const char* help;
+    const std::atomic<uint64_t> PollerStats::*field;
+  };
+  static constexpr Counter kCounters[] = {
+      {"telegate_gateway_poll_requests_total",
+       "getUpdates calls answered successfully", &PollerStats::polls},
+      {"telegate_gateway_poll_updates_total", "Updates received by polling",
+       &PollerStats::updates_polled},
+      {"telegate_gateway_poll_delivered_total",
+       "Polled updates a worker acknowledged", &PollerStats::updates_delivered},
+      {"telegate_gateway_poll_skipped_total",
+       "Polled updates skipped (malformed or rejected)",
+       &PollerStats::updates_skipped},
+      {"telegate_gateway_poll_backoffs_total",
+       "Waits after a failed poll or delivery", &PollerStats::backoffs},
+  };
+  for (const Counter& c : kCounters) {
+    registry->Add(MetricsRegistry::Type::kCounter, c.name, c.help, {},
+                  [stats, f = c.field] {
+                    return static_cast<double>((stats->*f).load());
+                  });
   }
 }
 

@@ -49,6 +49,10 @@ struct GatewayStats {
 
 // Registers every field as telegate_gateway_* metrics.
 void RegisterGatewayMetrics(GatewayStats* stats, MetricsRegistry* registry);
+struct PollerStats;
+// The poller's counters (polling mode) as telegate_gateway_poll_*.
+void RegisterPollerMetrics(const PollerStats* stats, MetricsRegistry* registry);
+
 // The public listener's connection counters as telegate_gateway_http_*.
 void RegisterListenerMetrics(PublicListenerStats* stats,
                              MetricsRegistry* registry);

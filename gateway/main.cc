@@ -82,6 +82,9 @@ int main(int argc, char** argv) {
     pool.Stop();
     return 1;
   }
+  if (*poller != nullptr) {
+    gateway::RegisterPollerMetrics(&(*poller)->stats(), server.metrics());
+  }
   int sig = WaitForShutdownSignal();
   log::Info("gateway", "shutdown_requested", {{"signal", sig}});
   if (*poller != nullptr) (*poller)->Stop();

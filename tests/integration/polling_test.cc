@@ -93,6 +93,10 @@ TEST(PollingTest, EchoesEverythingOnceInOrderAcrossAGatewayKill) {
     ASSERT_EQ(texts.size(), static_cast<size_t>(kPerChat)) << "chat " << c;
     for (int i = 0; i < kPerChat; ++i) EXPECT_EQ(texts[i], Text(c, i));
   }
+  // The restarted gateway's /metrics count what it polled and delivered.
+  EXPECT_GT(stack.GatewayMetric("telegate_gateway_poll_requests_total"), 0);
+  EXPECT_GT(stack.GatewayMetric("telegate_gateway_poll_delivered_total"), 0);
+  EXPECT_EQ(stack.GatewayMetric("telegate_gateway_poll_skipped_total"), 0);
   std::cerr << "polling_test: " << sent_at_kill
             << " echoes sent when the gateway was killed\n";
 }
