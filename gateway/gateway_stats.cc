@@ -6,6 +6,29 @@
 #include "gateway/poller.h"
 
 namespace telegate::gateway {
+namespace {
+
+// One counter read from an atomic field of a stats struct.
+template <typename Stats, typename Value>
+struct CounterField {
+  const char* name;
+  const char* help;
+  const std::atomic<Value> Stats::*field;
+};
+
+template <typename Stats, typename Value, size_t N>
+void AddCounters(const Stats* stats,
+                 const CounterField<Stats, Value> (&counters)[N],
+                 MetricsRegistry* registry) {
+  for (const CounterField<Stats, Value>& c : counters) {
+    registry->Add(MetricsRegistry::Type::kCounter, c.name, c.help, {},
+                  [stats, f = c.field] {
+                    return static_cast<double>((stats->*f).load());
+                  });
+  }
+}
+
+}  // namespace
 
 void GatewayStats::CountWebhookAnswer(int code) {
   size_t i = 0;
@@ -65,12 +88,7 @@ void RegisterListenerMetrics(PublicListenerStats* stats,
                 "Open connections on the public listener", {}, [stats] {
                   return static_cast<double>(stats->connections_open.load());
                 });
-  struct Counter {
-    const char* name;
-    const char* help;
-    std::atomic<int64_t> PublicListenerStats::*field;
-  };
-  static constexpr Counter kCounters[] = {
+  static constexpr CounterField<PublicListenerStats, int64_t> kCounters[] = {
       {"telegate_gateway_http_connections_accepted_total",
        "Connections accepted on the public listener",
        &PublicListenerStats::connections_accepted},
@@ -98,21 +116,12 @@ void RegisterListenerMetrics(PublicListenerStats* stats,
       {"telegate_gateway_http_tls_handshake_failures_total",
        "TLS handshakes that failed", &PublicListenerStats::tls_handshake_failures},
   };
-  for (const Counter& c : kCounters) {
-    registry->Add(Type::kCounter, c.name, c.help, {}, [stats, f = c.field] {
-      return static_cast<double>((stats->*f).load());
-    });
-  }
+  AddCounters(stats, kCounters, registry);
 }
 
 void RegisterPollerMetrics(const PollerStats* stats,
                            MetricsRegistry* registry) {
-  struct Counter {
-    const char* name;
-    const char* help;
-    const std::atomic<uint64_t> PollerStats::*field;
-  };
-  static constexpr Counter kCounters[] = {
+  static constexpr CounterField<PollerStats, uint64_t> kCounters[] = {
       {"telegate_gateway_poll_requests_total",
        "getUpdates calls answered successfully", &PollerStats::polls},
       {"telegate_gateway_poll_updates_total", "Updates received by polling",
@@ -125,12 +134,7 @@ void RegisterPollerMetrics(const PollerStats* stats,
       {"telegate_gateway_poll_backoffs_total",
        "Waits after a failed poll or delivery", &PollerStats::backoffs},
   };
-  for (const Counter& c : kCounters) {
-    registry->Add(MetricsRegistry::Type::kCounter, c.name, c.help, {},
-                  [stats, f = c.field] {
-                    return static_cast<double>((stats->*f).load());
-                  });
-  }
+  AddCounters(stats, kCounters, registry);
 }
 
 }  // namespace telegate::gateway
