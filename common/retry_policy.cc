@@ -1,10 +1,10 @@
-#include "worker/retry_policy.h"
+#include "common/retry_policy.h"
 
 #include <algorithm>
 
 #include "absl/random/random.h"
 
-namespace telegate::worker {
+namespace telegate {
 
 absl::Duration BackoffDelay(const RetryPolicy& policy, int failed_attempts,
                             double jitter_factor) {
@@ -22,4 +22,4 @@ double DrawJitter(const RetryPolicy& policy) {
   return absl::Uniform(gen, 1.0 - policy.jitter, 1.0 + policy.jitter);
 }
 
-}  // namespace telegate::worker
+}  // namespace telegate

@@ -1,11 +1,12 @@
-// Backoff for transient Bot API failures (5xx, timeouts, network errors):
-// bounded attempts, exponential delay with jitter. Pure; thread-safe.
-#ifndef TELEGATE_WORKER_RETRY_POLICY_H_
-#define TELEGATE_WORKER_RETRY_POLICY_H_
+// Backoff for transient failures (the worker's Bot API calls: 5xx,
+// timeouts, network errors; the gateway's getUpdates polling): bounded
+// attempts, exponential delay with jitter. Pure; thread-safe.
+#ifndef TELEGATE_COMMON_RETRY_POLICY_H_
+#define TELEGATE_COMMON_RETRY_POLICY_H_
 
 #include "absl/time/time.h"
 
-namespace telegate::worker {
+namespace telegate {
 
 struct RetryPolicy {
   int max_attempts = 5;  // attempts of one call before it is a failure
@@ -22,6 +23,6 @@ absl::Duration BackoffDelay(const RetryPolicy& policy, int failed_attempts,
 // Draws a jitter factor from a thread-local generator.
 double DrawJitter(const RetryPolicy& policy);
 
-}  // namespace telegate::worker
+}  // namespace telegate
 
-#endif  // TELEGATE_WORKER_RETRY_POLICY_H_
+#endif  // TELEGATE_COMMON_RETRY_POLICY_H_

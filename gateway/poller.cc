@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/retry_policy.h"
 #include "common/telegram_update.h"
 
 namespace telegate::gateway {
@@ -32,10 +33,8 @@ absl::Duration PollBackoff(int attempt, int retry_after_seconds,
                            absl::Duration min, absl::Duration max,
                            double jitter) {
   if (retry_after_seconds > 0) return absl::Seconds(retry_after_seconds);
-  absl::Duration base = min;
-  for (int i = 1; i < attempt && base < max; ++i) base *= 2;
-  base = std::min(base, max);
-  return base * std::clamp(jitter, 0.5, 1.0);
+  return BackoffDelay(RetryPolicy{.initial_backoff = min, .max_backoff = max},
+                      attempt, std::clamp(jitter, 0.5, 1.0));
 }
 
 Poller::Poller(std::unique_ptr<BotApiClient> client, UpdateSink* sink,

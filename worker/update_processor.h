@@ -18,12 +18,12 @@
 
 #include "absl/time/time.h"
 #include "common/bot_api_client.h"
+#include "common/retry_policy.h"
 #include "worker/bot_handler.h"
 #include "worker/bot_runtime.h"
 #include "worker/chat_scheduler.h"
 #include "worker/journal.h"
 #include "worker/rate_limiter.h"
-#include "worker/retry_policy.h"
 #include "worker/stats.h"
 
 namespace telegate::worker {

@@ -1,8 +1,8 @@
-#include "worker/retry_policy.h"
+#include "common/retry_policy.h"
 
 #include "gtest/gtest.h"
 
-namespace telegate::worker {
+namespace telegate {
 namespace {
 
 TEST(RetryPolicyTest, ExponentialAndCapped) {
@@ -27,4 +27,4 @@ TEST(RetryPolicyTest, JitterStaysInItsBand) {
 }
 
 }  // namespace
-}  // namespace telegate::worker
+}  // namespace telegate
