@@ -6,7 +6,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PKGS=(cmake g++ make pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libcpp-httplib-dev nlohmann-json3-dev libabsl-dev libsqlite3-dev libssl-dev
-  libgtest-dev libgmock-dev libboost1.74-dev curl python3)
+  libgtest-dev libgmock-dev libboost1.74-dev curl python3
+  libcurl4-openssl-dev prometheus-cpp-dev)
 # --test: also what the tests need beyond the build (compose validation;
 # clang and its libFuzzer runtime for scripts/fuzz.sh; tests/browser/run.sh
 # installs chromium and node itself).
