@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "grpc/health/v1/health.pb.h"
 #include "worker/admin_service.h"
 #include "worker/bot_runtime.h"
 #include "worker/chat_scheduler.h"
@@ -84,6 +85,7 @@ absl::StatusOr<int> WorkerServer::Start() {
   started_ = true;
 
   grpc::EnableDefaultHealthCheckService(true);
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();  // reflection
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
