@@ -17,6 +17,7 @@ RUN apt-get update \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
       libcpp-httplib-dev nlohmann-json3-dev libabsl-dev libsqlite3-dev libssl-dev \
       libboost1.74-dev \
+      prometheus-cpp-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -33,6 +34,7 @@ RUN apt-get update \
       ca-certificates curl \
       libabsl20220623 libbrotli1 libc-ares2 libcpp-httplib0.11 libgrpc++1.51 \
       libgrpc29 libprotobuf32 libre2-9 libsqlite3-0 libssl3 zlib1g \
+      libprometheus-cpp-core1.0 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 telegate \
  && useradd --uid 10001 --gid 10001 --home-dir /var/lib/telegate --no-create-home \

@@ -1,77 +1,28 @@
 #include "common/metrics.h"
 
-#include <cmath>
-
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "prometheus/text_serializer.h"
 
 namespace telegate {
 namespace {
 
-std::string FormatValue(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  if (v == std::floor(v) && std::fabs(v) < 1e15) {
-    return absl::StrFormat("%d", static_cast<int64_t>(v));
-  }
-  return absl::StrFormat("%.9g", v);
-}
-
-std::string EscapeLabel(const std::string& value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out.push_back(c);
-  }
+std::vector<prometheus::ClientMetric::Label> ToLabels(
+    const MetricLabels& labels) {
+  std::vector<prometheus::ClientMetric::Label> out;
+  out.reserve(labels.size());
+  for (const auto& [name, value] : labels) out.push_back({name, value});
   return out;
-}
-
-std::string FormatLabels(const MetricLabels& labels) {
-  if (labels.empty()) return "";
-  std::string out = "{";
-  for (size_t i = 0; i < labels.size(); ++i) {
-    absl::StrAppend(&out, i ? "," : "", labels[i].first, "=\"",
-                    EscapeLabel(labels[i].second), "\"");
-  }
-  return out + "}";
 }
 
 }  // namespace
 
-Histogram::Histogram(std::vector<double> bounds)
-    : bounds_(std::move(bounds)),
-      counts_(new std::atomic<uint64_t>[bounds_.size() + 1]) {
-  for (size_t i = 0; i <= bounds_.size(); ++i) counts_[i].store(0);
-}
+Histogram::Histogram(std::vector<double> bounds) : histogram_(bounds) {}
 
-void Histogram::Observe(double value) {
-  size_t i = 0;
-  while (i < bounds_.size() && value > bounds_[i]) ++i;
-  counts_[i].fetch_add(1, std::memory_order_relaxed);
-  count_.fetch_add(1, std::memory_order_relaxed);
-  sum_micros_.fetch_add(static_cast<int64_t>(std::llround(value * 1e6)),
-                        std::memory_order_relaxed);
-}
+void Histogram::Observe(double value) { histogram_.Observe(value); }
 
-void Histogram::Render(const std::string& name, const MetricLabels& labels,
-                       std::string* out) const {
-  uint64_t cumulative = 0;
-  for (size_t i = 0; i <= bounds_.size(); ++i) {
-    cumulative += counts_[i].load(std::memory_order_relaxed);
-    MetricLabels with_le = labels;
-    with_le.emplace_back(
-        "le", i < bounds_.size() ? FormatValue(bounds_[i]) : "+Inf");
-    absl::StrAppend(out, name, "_bucket", FormatLabels(with_le), " ",
-                    cumulative, "\n");
-  }
-  // Count is rendered as the cumulative total so that it always equals the
-  // +Inf bucket, even while observations race with rendering.
-  absl::StrAppend(out, name, "_sum", FormatLabels(labels), " ",
-                  FormatValue(sum_micros_.load() / 1e6), "\n");
-  absl::StrAppend(out, name, "_count", FormatLabels(labels), " ", cumulative,
-                  "\n");
+prometheus::ClientMetric Histogram::Collect(const MetricLabels& labels) const {
+  prometheus::ClientMetric metric = histogram_.Collect();
+  metric.label = ToLabels(labels);
+  return metric;
 }
 
 std::vector<double> LatencyBuckets() {
@@ -81,7 +32,7 @@ std::vector<double> LatencyBuckets() {
 
 MetricsRegistry::Family& MetricsRegistry::FamilyLocked(
     const std::string& name, const std::string& help,
-    const std::string& type) {
+    prometheus::MetricType type) {
   for (auto& f : families_) {
     if (f->name == name) return *f;
   }
@@ -94,7 +45,9 @@ void MetricsRegistry::Add(Type type, const std::string& name,
                           std::function<double()> read) {
   absl::MutexLock lock(&mu_);
   Family& f = FamilyLocked(name, help,
-                           type == Type::kCounter ? "counter" : "gauge");
+                           type == Type::kCounter
+                               ? prometheus::MetricType::Counter
+                               : prometheus::MetricType::Gauge);
   f.samples.push_back(Sample{std::move(labels), std::move(read), nullptr});
 }
 
@@ -103,7 +56,7 @@ Histogram* MetricsRegistry::AddHistogram(const std::string& name,
                                          std::vector<double> bounds,
                                          MetricLabels labels) {
   absl::MutexLock lock(&mu_);
-  Family& f = FamilyLocked(name, help, "histogram");
+  Family& f = FamilyLocked(name, help, prometheus::MetricType::Histogram);
   auto owned = std::make_unique<Histogram>(std::move(bounds));
   Histogram* raw = owned.get();
   f.samples.push_back(Sample{std::move(labels), nullptr, std::move(owned), raw});
@@ -115,26 +68,38 @@ void MetricsRegistry::AddHistogramRef(const std::string& name,
                                       const Histogram* histogram,
                                       MetricLabels labels) {
   absl::MutexLock lock(&mu_);
-  Family& f = FamilyLocked(name, help, "histogram");
+  Family& f = FamilyLocked(name, help, prometheus::MetricType::Histogram);
   f.samples.push_back(Sample{std::move(labels), nullptr, nullptr, histogram});
 }
 
-std::string MetricsRegistry::Render() const {
+std::vector<prometheus::MetricFamily> MetricsRegistry::Collect() const {
   absl::MutexLock lock(&mu_);
-  std::string out;
+  std::vector<prometheus::MetricFamily> out;
+  out.reserve(families_.size());
   for (const auto& f : families_) {
-    absl::StrAppend(&out, "# HELP ", f->name, " ", f->help, "\n", "# TYPE ",
-                    f->name, " ", f->type, "\n");
+    prometheus::MetricFamily family{f->name, f->help, f->type, {}};
+    family.metric.reserve(f->samples.size());
     for (const Sample& s : f->samples) {
       if (s.histogram != nullptr) {
-        s.histogram->Render(f->name, s.labels, &out);
-      } else {
-        absl::StrAppend(&out, f->name, FormatLabels(s.labels), " ",
-                        FormatValue(s.read()), "\n");
+        family.metric.push_back(s.histogram->Collect(s.labels));
+        continue;
       }
+      prometheus::ClientMetric metric;
+      metric.label = ToLabels(s.labels);
+      if (f->type == prometheus::MetricType::Counter) {
+        metric.counter.value = s.read();
+      } else {
+        metric.gauge.value = s.read();
+      }
+      family.metric.push_back(std::move(metric));
     }
+    out.push_back(std::move(family));
   }
   return out;
+}
+
+std::string MetricsRegistry::Render() const {
+  return prometheus::TextSerializer().Serialize(Collect());
 }
 
 }  // namespace telegate

@@ -1,45 +1,49 @@
-// Prometheus metrics: a registry of counters and gauges read through
-// callbacks (so existing atomics are exported without a second copy) and
-// latency histograms, rendered in the Prometheus text exposition format
-// (version 0.0.4). Names are prefixed "telegate_" by the caller. Thread-safe:
-// register at start-up, observe and render from any thread.
+// Prometheus metrics on prometheus-cpp: a registry of counters and gauges
+// read through callbacks when scraped (a custom prometheus::Collectable, so
+// existing atomics are exported without a second copy) and latency
+// histograms (prometheus-cpp's), rendered by its TextSerializer in the text
+// exposition format 0.0.4. Names are prefixed "telegate_" by the caller.
+// Thread-safe: register at start-up, observe and render from any thread.
+// Callbacks run under the registry's lock during Collect/Render: they must
+// only read (atomics, snapshots), never register.
 #ifndef TELEGATE_COMMON_METRICS_H_
 #define TELEGATE_COMMON_METRICS_H_
 
-#include <atomic>
-#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "prometheus/client_metric.h"
+#include "prometheus/collectable.h"
+#include "prometheus/histogram.h"
+#include "prometheus/metric_family.h"
+#include "prometheus/metric_type.h"
 
 namespace telegate {
 
 // Label pairs of one sample, e.g. {{"result","ok"}}.
 using MetricLabels = std::vector<std::pair<std::string, std::string>>;
 
-// A histogram with fixed upper bounds; Observe is lock-free.
+// A histogram with fixed upper bounds (ascending); Observe takes only
+// prometheus-cpp's short per-histogram lock.
 class Histogram {
  public:
   explicit Histogram(std::vector<double> bounds);
   void Observe(double value);
-  // Appends the _bucket/_sum/_count samples for `name`.
-  void Render(const std::string& name, const MetricLabels& labels,
-              std::string* out) const;
+  // The current buckets, sum and count, with `labels`.
+  prometheus::ClientMetric Collect(const MetricLabels& labels) const;
 
  private:
-  const std::vector<double> bounds_;
-  std::unique_ptr<std::atomic<uint64_t>[]> counts_;  // per bucket + overflow
-  std::atomic<uint64_t> count_{0};
-  std::atomic<int64_t> sum_micros_{0};  // sum in millionths, lock-free
+  prometheus::Histogram histogram_;
 };
 
 // Buckets for latencies in seconds: 0.5 ms .. 30 s.
 std::vector<double> LatencyBuckets();
 
-class MetricsRegistry {
+class MetricsRegistry : public prometheus::Collectable {
  public:
   enum class Type { kCounter, kGauge };
 
@@ -54,6 +58,9 @@ class MetricsRegistry {
   void AddHistogramRef(const std::string& name, const std::string& help,
                        const Histogram* histogram, MetricLabels labels = {});
 
+  // Every family in registration order, each sample read now.
+  std::vector<prometheus::MetricFamily> Collect() const override;
+  // Collect() in the text exposition format (kMetricsContentType).
   std::string Render() const;
 
  private:
@@ -64,11 +71,12 @@ class MetricsRegistry {
     const Histogram* histogram = nullptr;  // histograms (owned or not)
   };
   struct Family {
-    std::string name, help, type;
+    std::string name, help;
+    prometheus::MetricType type;
     std::vector<Sample> samples;
   };
   Family& FamilyLocked(const std::string& name, const std::string& help,
-                       const std::string& type)
+                       prometheus::MetricType type)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
