@@ -3,119 +3,29 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <string>
 #include <system_error>
 #include <utility>
 
 #include "absl/memory/memory.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "worker/journal_migrations.h"
+#include "worker/sqlite_statement.h"
 
 namespace telegate::worker {
 namespace {
 
 constexpr char kComponent[] = "journal";
 
-constexpr char kSchema[] = R"sql(
-CREATE TABLE IF NOT EXISTS updates(
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  update_id INTEGER NOT NULL UNIQUE,
-  chat_key TEXT NOT NULL,
-  payload BLOB NOT NULL,
-  accepted_at_us INTEGER NOT NULL,
-  done_at_us INTEGER);
--- No index on done_at_us: marking an update done then rewrites one row
--- only. Replay (once at start) and pruning (every few minutes) scan the
--- table, which retention keeps bounded.
-DROP INDEX IF EXISTS updates_by_done_at;
-CREATE TABLE IF NOT EXISTS failed_deliveries(
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  update_id INTEGER NOT NULL,
-  chat_key TEXT NOT NULL,
-  method TEXT NOT NULL,
-  params_json TEXT NOT NULL,
-  error_code INTEGER NOT NULL,
-  reason TEXT NOT NULL,
-  failed_at_us INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS failed_deliveries_by_failed_at
-  ON failed_deliveries(failed_at_us);
-)sql";
-
-constexpr char kFailedColumns[] =
-    "id, update_id, chat_key, method, params_json, error_code, reason, "
-    "failed_at_us";
-
-absl::StatusCode CodeFor(int rc) {
-  switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return absl::StatusCode::kUnavailable;
-    case SQLITE_FULL:
-      return absl::StatusCode::kResourceExhausted;
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-    case SQLITE_READONLY:
-    case SQLITE_NOTADB:
-      return absl::StatusCode::kFailedPrecondition;
-    case SQLITE_CORRUPT:
-      return absl::StatusCode::kDataLoss;
-    default:
-      return absl::StatusCode::kInternal;
-  }
-}
-
-// Resets a statement (and drops its bindings) when leaving the scope.
-class ScopedReset {
- public:
-  explicit ScopedReset(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  ~ScopedReset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  ScopedReset(const ScopedReset&) = delete;
-  ScopedReset& operator=(const ScopedReset&) = delete;
-
- private:
-  sqlite3_stmt* const stmt_;
-};
-
-// The bound strings must outlive the step (SQLITE_STATIC): they do, since
-// every statement is reset before the call that bound them returns.
-void BindText(sqlite3_stmt* stmt, int index, const std::string& text) {
-  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()),
-                    SQLITE_STATIC);
-}
-
-std::string ColumnString(sqlite3_stmt* stmt, int index) {
-  const void* data = sqlite3_column_blob(stmt, index);
-  int size = sqlite3_column_bytes(stmt, index);
-  if (data == nullptr || size <= 0) return std::string();
-  return std::string(static_cast<const char*>(data), size);
-}
-
-FailedDelivery ReadFailedDelivery(sqlite3_stmt* stmt) {
-  FailedDelivery failed;
-  failed.id = sqlite3_column_int64(stmt, 0);
-  failed.update_id = sqlite3_column_int64(stmt, 1);
-  failed.chat_key = ColumnString(stmt, 2);
-  failed.method = ColumnString(stmt, 3);
-  failed.params_json = ColumnString(stmt, 4);
-  failed.error_code = sqlite3_column_int(stmt, 5);
-  failed.reason = ColumnString(stmt, 6);
-  failed.failed_at_us = sqlite3_column_int64(stmt, 7);
-  return failed;
-}
-
 // "full" -> "FULL"; empty when not a valid PRAGMA synchronous value (the
 // value is spliced into SQL, so only these four are allowed).
 std::string NormalizeSynchronous(const std::string& value) {
-  std::string upper = value;
-  std::transform(upper.begin(), upper.end(), upper.begin(),
-                 [](unsigned char c) { return std::toupper(c); });
+  std::string upper = absl::AsciiStrToUpper(value);
   if (upper == "OFF" || upper == "NORMAL" || upper == "FULL" ||
       upper == "EXTRA") {
     return upper;
@@ -189,7 +99,7 @@ absl::Status SqliteJournal::Init(absl::Duration busy_timeout) {
         nullptr);
     if (rc != SQLITE_OK) {
       if (db_ == nullptr) {
-        return absl::Status(CodeFor(rc), sqlite3_errstr(rc));
+        return absl::Status(SqliteStatusCode(rc), sqlite3_errstr(rc));
       }
       return Error(rc, "open");
     }
@@ -219,48 +129,26 @@ absl::Status SqliteJournal::Init(absl::Duration busy_timeout) {
         absl::StrCat("PRAGMA synchronous=", options_.synchronous), "pragma"));
     // A small page cache (256 KiB): the journal is written, rarely read.
     RETURN_IF_ERROR(exec("PRAGMA cache_size=-256", "pragma"));
-    RETURN_IF_ERROR(exec(kSchema, "create schema"));
-
-    auto prepare = [this](const std::string& sql,
-                          sqlite3_stmt** stmt) -> absl::Status {
-      int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1,
-                                  SQLITE_PREPARE_PERSISTENT, stmt, nullptr);
-      return rc == SQLITE_OK ? absl::OkStatus() : Error(rc, "prepare");
-    };
-    RETURN_IF_ERROR(prepare("BEGIN IMMEDIATE", &begin_));
-    RETURN_IF_ERROR(prepare("COMMIT", &commit_));
-    RETURN_IF_ERROR(prepare("ROLLBACK", &rollback_));
-    RETURN_IF_ERROR(prepare(
+    RETURN_IF_ERROR(ApplyJournalMigrations(db_));
+    RETURN_IF_ERROR(Prepare("BEGIN IMMEDIATE", &begin_));
+    RETURN_IF_ERROR(Prepare("COMMIT", &commit_));
+    RETURN_IF_ERROR(Prepare("ROLLBACK", &rollback_));
+    RETURN_IF_ERROR(Prepare(
         "INSERT INTO updates(update_id, chat_key, payload, accepted_at_us) "
         "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(update_id) DO NOTHING",
         &insert_update_));
     RETURN_IF_ERROR(
-        prepare("UPDATE updates SET done_at_us = ?2 "
+        Prepare("UPDATE updates SET done_at_us = ?2 "
                 "WHERE update_id = ?1 AND done_at_us IS NULL",
                 &mark_done_));
-    RETURN_IF_ERROR(prepare(
+    RETURN_IF_ERROR(Prepare(
         "DELETE FROM updates WHERE done_at_us IS NOT NULL AND done_at_us < ?1",
         &prune_updates_));
     RETURN_IF_ERROR(
-        prepare("DELETE FROM failed_deliveries WHERE failed_at_us < ?1",
-                &prune_failed_));
-    RETURN_IF_ERROR(
-        prepare("SELECT seq, update_id, chat_key, payload, accepted_at_us "
+        Prepare("SELECT seq, update_id, chat_key, payload, accepted_at_us "
                 "FROM updates WHERE done_at_us IS NULL ORDER BY seq",
                 &load_unfinished_));
-    RETURN_IF_ERROR(
-        prepare("INSERT INTO failed_deliveries(update_id, chat_key, method, "
-                "params_json, error_code, reason, failed_at_us) "
-                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                &insert_failed_));
-    RETURN_IF_ERROR(prepare(absl::StrCat("SELECT ", kFailedColumns,
-                                         " FROM failed_deliveries "
-                                         "ORDER BY id DESC LIMIT ?1"),
-                            &list_failed_));
-    RETURN_IF_ERROR(prepare(absl::StrCat("DELETE FROM failed_deliveries "
-                                         "WHERE id = ?1 RETURNING ",
-                                         kFailedColumns),
-                            &take_failed_));
+    RETURN_IF_ERROR(PrepareFailedDeliveriesLocked());
   }
   RETURN_IF_ERROR(MaybePrune(/*force=*/true));
   writer_ = std::thread([this] { WriterLoop(); });
@@ -476,55 +364,11 @@ absl::StatusOr<std::vector<JournalEntry>> SqliteJournal::LoadUnfinished() {
   return entries;
 }
 
-absl::StatusOr<int64_t> SqliteJournal::AddFailedDelivery(
-    FailedDelivery failed) {
-  if (failed.failed_at_us == 0) {
-    failed.failed_at_us = absl::ToUnixMicros(Now());
-  }
-  absl::MutexLock lock(&db_mu_);
-  sqlite3_bind_int64(insert_failed_, 1, failed.update_id);
-  BindText(insert_failed_, 2, failed.chat_key);
-  BindText(insert_failed_, 3, failed.method);
-  BindText(insert_failed_, 4, failed.params_json);
-  sqlite3_bind_int(insert_failed_, 5, failed.error_code);
-  BindText(insert_failed_, 6, failed.reason);
-  sqlite3_bind_int64(insert_failed_, 7, failed.failed_at_us);
-  RETURN_IF_ERROR(StepDone(insert_failed_, "add failed delivery"));
-  return sqlite3_last_insert_rowid(db_);
-}
-
-absl::StatusOr<std::vector<FailedDelivery>> SqliteJournal::ListFailedDeliveries(
-    int limit) {
-  if (limit < 0) {
-    return absl::InvalidArgumentError("limit must not be negative");
-  }
-  std::vector<FailedDelivery> list;
-  if (limit == 0) return list;
-  absl::MutexLock lock(&db_mu_);
-  ScopedReset reset(list_failed_);
-  sqlite3_bind_int(list_failed_, 1, limit);
-  int rc;
-  while ((rc = sqlite3_step(list_failed_)) == SQLITE_ROW) {
-    list.push_back(ReadFailedDelivery(list_failed_));
-  }
-  if (rc != SQLITE_DONE) return Error(rc, "list failed deliveries");
-  return list;
-}
-
-absl::StatusOr<FailedDelivery> SqliteJournal::TakeFailedDelivery(int64_t id) {
-  absl::MutexLock lock(&db_mu_);
-  ScopedReset reset(take_failed_);
-  sqlite3_bind_int64(take_failed_, 1, id);
-  // DELETE ... RETURNING: one statement, so one implicit transaction.
-  int rc = sqlite3_step(take_failed_);
-  if (rc == SQLITE_DONE) {
-    return absl::NotFoundError(absl::StrCat("no failed delivery ", id));
-  }
-  if (rc != SQLITE_ROW) return Error(rc, "take failed delivery");
-  FailedDelivery failed = ReadFailedDelivery(take_failed_);
-  rc = sqlite3_step(take_failed_);
-  if (rc != SQLITE_DONE) return Error(rc, "take failed delivery");
-  return failed;
+absl::Status SqliteJournal::Prepare(const std::string& sql,
+                                    sqlite3_stmt** stmt) {
+  int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT,
+                              stmt, nullptr);
+  return rc == SQLITE_OK ? absl::OkStatus() : Error(rc, "prepare");
 }
 
 absl::Status SqliteJournal::StepDone(sqlite3_stmt* stmt, const char* what) {
@@ -534,7 +378,7 @@ absl::Status SqliteJournal::StepDone(sqlite3_stmt* stmt, const char* what) {
 }
 
 absl::Status SqliteJournal::Error(int rc, const char* what) {
-  return absl::Status(CodeFor(rc),
+  return absl::Status(SqliteStatusCode(rc),
                       absl::StrCat(what, " failed: ", sqlite3_errmsg(db_)));
 }
 

@@ -1,5 +1,5 @@
 // SqliteJournal: the Journal on one SQLite database in WAL mode, with group
-// commit. Append and MarkDone only enqueue; one writer thread takes what is
+// commit, its schema brought up to date at open (journal_migrations.h). Append and MarkDone only enqueue; one writer thread takes what is
 // queued (at most max_batch appends), commits it in ONE transaction and then
 // runs the append callbacks on that thread. The failed-delivery calls and
 // LoadUnfinished run on the caller's thread, sharing the connection under a
@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -81,6 +82,12 @@ class SqliteJournal final : public Journal {
   // or Init before the writer starts).
   absl::Status MaybePrune(bool force) ABSL_LOCKS_EXCLUDED(db_mu_);
   absl::Status PruneLocked(absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
+  // Prepares a statement kept for the connection's lifetime.
+  absl::Status Prepare(const std::string& sql, sqlite3_stmt** stmt)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
+  // The failed-delivery statements (sqlite_failed_deliveries.cc).
+  absl::Status PrepareFailedDeliveriesLocked()
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
   // Steps a statement that returns no rows, then resets it.
   absl::Status StepDone(sqlite3_stmt* stmt, const char* what)
