@@ -2,39 +2,24 @@
 
 #include <openssl/sha.h>
 
-#include "absl/strings/ascii.h"
+#include "common/absl_strings.h"
 #include "gateway/secret.h"
 #include "gateway/ui_assets.h"
 
 namespace telegate::gateway {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  absl::string_view t = absl::StripAsciiWhitespace(absl::string_view(s.data(), s.size()));
-  return std::string_view(t.data(), t.size());
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) {
-      return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 // The value of cookie `name` in a Cookie header ("a=1; b=2"); "" if absent.
 std::string_view CookieValue(std::string_view cookies, std::string_view name) {
   while (!cookies.empty()) {
     size_t end = cookies.find(';');
-    std::string_view pair = Trim(cookies.substr(0, end));
+    std::string_view pair = StripAsciiWhitespace(cookies.substr(0, end));
     cookies = end == std::string_view::npos ? std::string_view()
                                             : cookies.substr(end + 1);
     size_t eq = pair.find('=');
-    if (eq != std::string_view::npos && Trim(pair.substr(0, eq)) == name) {
-      return Trim(pair.substr(eq + 1));
+    if (eq != std::string_view::npos &&
+        StripAsciiWhitespace(pair.substr(0, eq)) == name) {
+      return StripAsciiWhitespace(pair.substr(eq + 1));
     }
   }
   return {};

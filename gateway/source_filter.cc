@@ -5,18 +5,12 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/absl_strings.h"
 
 namespace telegate::gateway {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  absl::string_view t = absl::StripAsciiWhitespace(absl::string_view(s.data(), s.size()));
-  return std::string_view(t.data(), t.size());
-}
 
 bool AnyContains(const std::vector<IpNetwork>& networks, const IpBytes& ip) {
   for (const IpNetwork& network : networks) {
@@ -42,8 +36,8 @@ std::string SourceFilter::ClientIp(std::string_view peer_ip,
   std::string_view rest = *x_forwarded_for;
   while (true) {
     const size_t comma = rest.rfind(',');
-    const std::string_view hop =
-        Trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    const std::string_view hop = StripAsciiWhitespace(
+        comma == std::string_view::npos ? rest : rest.substr(comma + 1));
     if (!ParseIpAddress(hop).has_value()) break;  // garbage: stop here
     client = hop;
     if (!Trusted(hop)) break;  // the first untrusted hop is the client
@@ -61,17 +55,15 @@ bool SourceFilter::Allowed(std::string_view client_ip) const {
 
 absl::StatusOr<std::vector<IpNetwork>> ParseNetworkList(std::string_view list) {
   std::vector<IpNetwork> out;
-  if (Trim(list).empty()) return out;
-  for (absl::string_view piece :
-       absl::StrSplit(absl::string_view(list.data(), list.size()), ',')) {
+  if (StripAsciiWhitespace(list).empty()) return out;
+  for (absl::string_view piece : absl::StrSplit(ToAbsl(list), ',')) {
     const std::string_view item =
-        Trim(std::string_view(piece.data(), piece.size()));
+        StripAsciiWhitespace(std::string_view(piece.data(), piece.size()));
     if (item.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "empty entry in network list '", std::string(list), "'"));
     }
-    if (absl::EqualsIgnoreCase(absl::string_view(item.data(), item.size()),
-                               "telegram")) {
+    if (EqualsIgnoreCase(item, "telegram")) {
       for (std::string_view cidr : kTelegramNetworks) {
         absl::StatusOr<IpNetwork> network = IpNetwork::Parse(cidr);
         if (!network.ok()) return network.status();
