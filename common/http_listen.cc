@@ -34,4 +34,13 @@ absl::StatusOr<int> BindHttpServer(httplib::Server& server,
   return bound;
 }
 
+void DeclareUnframedBodyEmpty(const httplib::Request& request) {
+  if (request.has_header("Content-Length") ||
+      request.has_header("Transfer-Encoding")) {
+    return;
+  }
+  const_cast<httplib::Request&>(request).headers.emplace("Content-Length",
+                                                         "0");
+}
+
 }  // namespace telegate

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/numbers.h"
+#include "common/http_listen.h"
 #include "common/log.h"
 #include "gateway/ui_assets.h"
 #include "gateway/webhook_handler.h"
@@ -91,6 +92,7 @@ void AddAuthRoutes(httplib::Server& server, const AdminAuth* auth) {
 void AddAdminHttpRoutes(httplib::Server& server, const AdminHttpDeps& deps) {
   const AdminAuth* auth = deps.auth;
   server.set_pre_routing_handler([auth](const Request& req, Response& res) {
+    DeclareUnframedBodyEmpty(req);
     return CheckAccess(*auth, req, res);
   });
   AdminRoutes* routes = deps.routes;

@@ -1,7 +1,8 @@
 // The admin listener's HTTP adapter: installs the access checks (a
 // pre-routing handler: cross-site refusal for state-changing requests, the
-// admin token when one is set) and every route of the admin listener on a
-// cpp-httplib server. Handlers only translate HTTP to AdminRoutes,
+// admin token when one is set; it also reads a POST without Content-Length as
+// body-less, as curl -X POST sends it) and every route of the admin listener
+// on a cpp-httplib server. Handlers only translate HTTP to AdminRoutes,
 // StatusEvents, Playground and the metrics registry. Everything in
 // AdminHttpDeps must outlive the server.
 #ifndef TELEGATE_GATEWAY_ADMIN_HTTP_H_

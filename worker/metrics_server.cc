@@ -19,6 +19,11 @@ MetricsServer::MetricsServer(const MetricsRegistry* registry,
   server_->new_task_queue = [] { return new httplib::ThreadPool(4); };
   server_->set_read_timeout(5, 0);
   server_->set_payload_max_length(4096);
+  server_->set_pre_routing_handler(
+      [](const httplib::Request& req, httplib::Response&) {
+        DeclareUnframedBodyEmpty(req);
+        return httplib::Server::HandlerResponse::Unhandled;
+      });
   server_->Get("/metrics", [registry, auth](const httplib::Request& req,
                                             httplib::Response& res) {
     if (!auth->AllowsHeader(req.get_header_value("Authorization"))) {

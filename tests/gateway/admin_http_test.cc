@@ -3,11 +3,15 @@
 // status codes, with the fake admin backend.
 #include <httplib.h>
 
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gateway/admin_auth.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/gateway/raw_http_client.h"
 #include "tests/gateway/test_gateway.h"
 
 namespace telegate::gateway {
@@ -185,6 +189,35 @@ TEST(AdminHttpTest, MutatingRoutesArePostOnly) {
   }
   EXPECT_EQ(g->backend.restart_calls.load(), 0);
   EXPECT_EQ(g->backend.reset_calls.load(), 0);
+}
+
+// `curl -X POST URL` sends neither Content-Length nor Transfer-Encoding: no
+// body (RFC 9112 section 6.3). Every POST route answers it (httplib 0.11
+// used to read a "body" until its read timeout, then answer 400), and the
+// connection stays usable for the next request. One request at a time:
+// httplib 0.11 does not serve pipelined requests.
+TEST(AdminHttpTest, BodylessPostsWithoutContentLengthWork) {
+  auto g = TestGateway::Start({});
+  ASSERT_NE(g, nullptr);
+  auto client = testing::RawClient::Connect(g->admin_port);
+  ASSERT_NE(client, nullptr);
+  const std::vector<std::pair<std::string, int>> routes = {
+      {"/restart_bot", 200}, {"/reset_errors", 200},
+      {"/api/failed/retry", 400}, {"/api/playground", 404},
+      {"/login", 303}, {"/logout", 303}};
+  for (const auto& [path, status] : routes) {
+    ASSERT_TRUE(client->Send("POST " + path + " HTTP/1.1\r\nHost: " +
+                             g->Host() +
+                             "\r\nUser-Agent: curl/7.88.1\r\n"
+                             "Accept: */*\r\n\r\n"));
+    std::optional<testing::RawResponse> res =
+        client->ReadResponse(absl::Seconds(30));
+    ASSERT_TRUE(res.has_value()) << path;
+    EXPECT_EQ(res->status, status) << path << ": " << res->body;
+    EXPECT_EQ(res->body.find("malformed"), std::string::npos) << res->body;
+  }
+  EXPECT_EQ(g->backend.restart_calls.load(), 1);
+  EXPECT_EQ(g->backend.reset_calls.load(), 1);
 }
 
 TEST(AdminHttpTest, FailedDeliveriesAndRetry) {
