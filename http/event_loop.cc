@@ -41,6 +41,7 @@ struct EventLoop::Impl {
   std::thread thread;
   std::atomic<std::thread::id> loop_thread_id{};
   std::atomic<bool> running{false};
+  std::atomic<bool> finished{false};  // Stop() joined
 
   absl::Mutex mu;
   bool stopping ABSL_GUARDED_BY(mu) = false;
@@ -227,6 +228,7 @@ void EventLoop::Stop() {
     impl_->RunHooks();  // never started: hooks run here
   }
   impl_->running.store(false);
+  impl_->finished.store(true);
   std::vector<Task> dropped;
   absl::flat_hash_map<TimerId, Task> dropped_timers;
   {
@@ -238,6 +240,8 @@ void EventLoop::Stop() {
 }
 
 bool EventLoop::running() const { return impl_->running.load(); }
+
+bool EventLoop::stopped() const { return impl_->finished.load(); }
 
 void EventLoop::Post(Task task) {
   absl::MutexLock lock(&impl_->mu);

@@ -46,6 +46,9 @@ class EventLoop {
   void Stop();
   // True between Start and Stop.
   bool running() const;
+  // True once Stop() has joined the loop thread (or ran the hooks of a loop
+  // that never started): no task, timer or callback runs any more.
+  bool stopped() const;
 
   // Runs `task` on the loop thread, in posting order. Thread-safe.
   void Post(Task task);

@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/http/client_fixture.h"
-#include "tests/http/test_servers.h"
+#include "testing/loopback_servers.h"
 
 namespace telegate::http {
 namespace {

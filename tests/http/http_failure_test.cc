@@ -8,7 +8,7 @@
 #include "http/http_client.h"
 #include "testing/tls_cert.h"
 #include "tests/http/client_fixture.h"
-#include "tests/http/test_servers.h"
+#include "testing/loopback_servers.h"
 
 namespace telegate::http {
 namespace {

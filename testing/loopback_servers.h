@@ -1,9 +1,10 @@
-// Loopback peers for the HTTP client tests, all on 127.0.0.1 port 0: a
+// Test support: loopback peers for HTTP client tests, all on 127.0.0.1 port 0: a
 // cpp-httplib server that counts the connections it accepted, a port nobody
 // listens on, a listener that never accepts, and a server that resets every
-// connection. Each stops (and joins its threads) in its destructor.
-#ifndef TELEGATE_TESTS_HTTP_TEST_SERVERS_H_
-#define TELEGATE_TESTS_HTTP_TEST_SERVERS_H_
+// connection. Each stops (and joins its threads) in its destructor; set-up
+// failures abort (TELEGATE_CHECK).
+#ifndef TELEGATE_TESTING_LOOPBACK_SERVERS_H_
+#define TELEGATE_TESTING_LOOPBACK_SERVERS_H_
 
 #include <httplib.h>
 
@@ -69,4 +70,4 @@ class ResettingServer {
 
 }  // namespace telegate::testing
 
-#endif  // TELEGATE_TESTS_HTTP_TEST_SERVERS_H_
+#endif  // TELEGATE_TESTING_LOOPBACK_SERVERS_H_

@@ -1,4 +1,4 @@
-#include "tests/http/test_servers.h"
+#include "testing/loopback_servers.h"
 
 #include <netinet/in.h>
 #include <poll.h>
@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
-#include "gtest/gtest.h"
+#include "common/check.h"
 
 namespace telegate::testing {
 namespace {
@@ -14,13 +14,15 @@ namespace {
 // A TCP socket bound to 127.0.0.1:0; `*port` gets the port.
 int BindLoopback(int* port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  EXPECT_GE(fd, 0);
+  TELEGATE_CHECK(fd >= 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  TELEGATE_CHECK(
+      bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
   socklen_t len = sizeof(addr);
-  EXPECT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  TELEGATE_CHECK(
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
   *port = ntohs(addr.sin_port);
   return fd;
 }
@@ -52,7 +54,7 @@ LoopbackServer::~LoopbackServer() {
 
 void LoopbackServer::Start() {
   port_ = server_->bind_to_any_port("127.0.0.1");
-  ASSERT_GT(port_, 0);
+  TELEGATE_CHECK(port_ > 0);
   thread_ = std::thread([this] { server_->listen_after_bind(); });
 }
 
@@ -74,14 +76,14 @@ int UnusedPort() {
 
 SilentListener::SilentListener() {
   fd_ = BindLoopback(&port_);
-  EXPECT_EQ(listen(fd_, 64), 0);
+  TELEGATE_CHECK(listen(fd_, 64) == 0);
 }
 
 SilentListener::~SilentListener() { close(fd_); }
 
 ResettingServer::ResettingServer() {
   fd_ = BindLoopback(&port_);
-  EXPECT_EQ(listen(fd_, 64), 0);
+  TELEGATE_CHECK(listen(fd_, 64) == 0);
   thread_ = std::thread([this] {
     while (!stop_.load()) {
       pollfd p{fd_, POLLIN, 0};
