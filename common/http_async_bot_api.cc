@@ -54,7 +54,7 @@ ApiResult ApiResultOf(const http::HttpResponse& response,
 HttpAsyncBotApiClient::HttpAsyncBotApiClient(
     http::EventLoop* loop, const HttpAsyncBotApiOptions& options)
     : url_prefix_(absl::StrCat(options.base_url, "/bot", options.token, "/")),
-      token_(options.token),
+      token_(std::make_shared<const std::string>(options.token)),
       connect_timeout_(options.connect_timeout),
       timeout_(options.timeout),
       http_(loop, ClientOptions(options)) {}
@@ -70,8 +70,9 @@ void HttpAsyncBotApiClient::Call(std::string_view method,
   request.timeout = timeout_;
   request.connect_timeout = connect_timeout_;
   http_.Send(std::move(request),
-             [this, done = std::move(done)](http::HttpResponse response) {
-               done(ApiResultOf(response, token_));
+             [token = token_, done = std::move(done)](
+                 http::HttpResponse response) {
+               done(ApiResultOf(response, *token));
              });
 }
 

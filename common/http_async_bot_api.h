@@ -26,7 +26,7 @@ struct HttpAsyncBotApiOptions {
   std::string token;
   // Keep-alive connections per loop (TELEGATE_BOT_API_CONNECTIONS). Over
   // HTTP/2 (api.telegram.org offers it) calls share them as streams.
-  int connections = 32;
+  int connections = 64;
   // Calls one client starts at once; more wait inside it.
   int max_in_flight = 4096;
   absl::Duration connect_timeout = absl::Seconds(5);
@@ -45,7 +45,9 @@ class HttpAsyncBotApiClient : public AsyncBotApiClient {
 
  private:
   const std::string url_prefix_;  // "<base>/bot<token>/"
-  const std::string token_;
+  // Shared with the calls in flight: their callbacks may run after a `done`
+  // destroyed this client.
+  const std::shared_ptr<const std::string> token_;
   const absl::Duration connect_timeout_;
   const absl::Duration timeout_;
   http::HttpClient http_;

@@ -42,6 +42,7 @@ struct EventLoop::Impl {
   std::atomic<std::thread::id> loop_thread_id{};
   std::atomic<bool> running{false};
   std::atomic<bool> finished{false};  // Stop() joined
+  std::atomic<bool> stop_requested{false};  // mirrors `stopping`, lock-free
 
   absl::Mutex mu;
   bool stopping ABSL_GUARDED_BY(mu) = false;
@@ -87,10 +88,7 @@ void EventLoop::Impl::Run() {
   loop_thread_id.store(std::this_thread::get_id());
   std::vector<epoll_event> events(64);
   while (true) {
-    {
-      absl::MutexLock lock(&mu);
-      if (stopping) break;
-    }
+    if (stop_requested.load(std::memory_order_acquire)) break;
     int timeout_ms = NextTimeoutMs();
     int n = epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()),
                        timeout_ms);
@@ -175,12 +173,10 @@ void EventLoop::Impl::RunPosted() {
     batch.swap(posted);
     wake_pending = false;
   }
-  for (size_t i = 0; i < batch.size(); ++i) {
-    {
-      absl::MutexLock lock(&mu);
-      if (stopping) return;  // the rest is dropped with `batch`
-    }
-    batch[i]();
+  for (Task& task : batch) {
+    // Once Stop was called the rest is dropped with `batch`.
+    if (stop_requested.load(std::memory_order_acquire)) return;
+    task();
   }
 }
 
@@ -220,6 +216,7 @@ void EventLoop::Stop() {
   {
     absl::MutexLock lock(&impl_->mu);
     impl_->stopping = true;
+    impl_->stop_requested.store(true, std::memory_order_release);
     impl_->Wake();
   }
   if (impl_->thread.joinable()) {
@@ -295,12 +292,17 @@ void EventLoop::WatchFd(int fd, int events,
   int op = it == impl_->watches.end() ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
   if (epoll_ctl(impl_->epoll_fd, op, fd, &ev) != 0) {
     // A closed-and-reused fd number the kernel already forgot: add anew.
+    bool retried = false;
     if (op == EPOLL_CTL_MOD && errno == ENOENT) {
-      TELEGATE_CHECK(epoll_ctl(impl_->epoll_fd, EPOLL_CTL_ADD, fd, &ev) == 0);
+      retried = epoll_ctl(impl_->epoll_fd, EPOLL_CTL_ADD, fd, &ev) == 0;
     } else if (op == EPOLL_CTL_ADD && errno == EEXIST) {
-      TELEGATE_CHECK(epoll_ctl(impl_->epoll_fd, EPOLL_CTL_MOD, fd, &ev) == 0);
-    } else {
-      TELEGATE_CHECK(false && "epoll_ctl failed");
+      retried = epoll_ctl(impl_->epoll_fd, EPOLL_CTL_MOD, fd, &ev) == 0;
+    }
+    if (!retried) {
+      // Not a pollable fd (closed under us): never reported; the owner's
+      // own timeout ends whatever waited on it.
+      if (it != impl_->watches.end()) impl_->watches.erase(it);
+      return;
     }
   }
   Impl::Watch& watch = impl_->watches[fd];

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <algorithm>
 #include <deque>
 #include <vector>
 
@@ -116,6 +117,27 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   bool failed_posted = false;
   absl::flat_hash_map<Transfer*, std::unique_ptr<Transfer>> active;
   absl::flat_hash_set<int> watched_fds;
+  // Easy handles of finished transfers, reset, for the next ones (saves
+  // curl's per-handle buffers and set-up).
+  std::vector<CURL*> spare_easy;
+  // Seen an HTTP/2 answer: transfers share connections as streams.
+  bool multiplexed = false;
+
+  // Transfers handed to curl at once. Over HTTP/1.1 one per connection, so
+  // that the rest wait in our queue rather than in curl's pending list,
+  // which costs it CPU on every event.
+  int ActiveCap() const {
+    return multiplexed ? options.max_in_flight
+                       : std::min(options.max_in_flight,
+                                  options.max_connections);
+  }
+  void Recycle(Transfer* t) {
+    if (spare_easy.size() < 64) {
+      curl_easy_reset(t->easy);
+      spare_easy.push_back(t->easy);
+      t->easy = nullptr;
+    }
+  }
 
   void Enqueue(std::unique_ptr<Transfer> t);
   void Drain();
@@ -198,7 +220,7 @@ void HttpClient::Impl::OnTimer() {
 }
 
 void HttpClient::Impl::Enqueue(std::unique_ptr<Transfer> t) {
-  if (static_cast<int>(active.size()) < options.max_in_flight) {
+  if (static_cast<int>(active.size()) < ActiveCap()) {
     Start(std::move(t));
   } else {
     waiting.push_back(std::move(t));
@@ -217,7 +239,7 @@ void HttpClient::Impl::Drain() {
 
 void HttpClient::Impl::StartWaiting() {
   while (!shut_down && !waiting.empty() &&
-         static_cast<int>(active.size()) < options.max_in_flight) {
+         static_cast<int>(active.size()) < ActiveCap()) {
     std::unique_ptr<Transfer> t = std::move(waiting.front());
     waiting.pop_front();
     Start(std::move(t));
@@ -228,7 +250,14 @@ void HttpClient::Impl::Start(std::unique_ptr<Transfer> t) {
   const HttpRequest& req = t->request;
   t->started = absl::Now();
   t->max_response_bytes = options.max_response_bytes;
-  CURL* e = t->easy = curl_easy_init();
+  CURL* e = nullptr;
+  if (!spare_easy.empty()) {
+    e = spare_easy.back();
+    spare_easy.pop_back();
+  } else {
+    e = curl_easy_init();
+  }
+  t->easy = e;
   TELEGATE_CHECK(e != nullptr);
   curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
@@ -329,6 +358,11 @@ void HttpClient::Impl::ProcessCompleted() {
     r.elapsed = absl::Now() - t->started;
     long http_code = 0;  // NOLINT(google-runtime-int)
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &http_code);
+    long version = 0;  // NOLINT(google-runtime-int)
+    curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &version);
+    if (version == CURL_HTTP_VERSION_2_0 || version == CURL_HTTP_VERSION_3) {
+      multiplexed = true;
+    }
     if (code == CURLE_OK) {
       r.status = absl::OkStatus();
       r.code = static_cast<int>(http_code);
@@ -352,6 +386,7 @@ void HttpClient::Impl::ProcessCompleted() {
       r.code = 0;
       r.body.clear();
     }
+    Recycle(t.get());
     finished.push_back(std::move(t));
   }
   StartWaiting();
@@ -386,6 +421,8 @@ void HttpClient::Impl::Shutdown() {
   not_started.swap(failed);
   curl_multi_cleanup(multi);
   multi = nullptr;
+  for (CURL* e : spare_easy) curl_easy_cleanup(e);
+  spare_easy.clear();
   for (auto& t : not_started) Finish(std::move(t));
   for (auto& t : cancelled) {
     t->response = HttpResponse();

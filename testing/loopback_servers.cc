@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/check.h"
 
 namespace telegate::testing {
@@ -56,6 +57,13 @@ void LoopbackServer::Start() {
   port_ = server_->bind_to_any_port("127.0.0.1");
   TELEGATE_CHECK(port_ > 0);
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib's stop() before its accept loop runs is lost (the destructor
+  // would then wait forever): return only once it runs.
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (!server_->is_running()) {
+    TELEGATE_CHECK(absl::Now() < deadline);
+    absl::SleepFor(absl::Milliseconds(1));
+  }
 }
 
 std::string LoopbackServer::base_url() const {
