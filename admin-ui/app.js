@@ -338,7 +338,13 @@ const STAT_IDS = ['updates_received', 'updates_processed', 'updates_failed',
 function renderStats(stats) {
   for (const id of STAT_IDS) setText(id, fmtInt(stats[id]));
   setText('sends', fmtInt(stats.sends_ok) + ' / ' + fmtInt(stats.sends_failed));
-  setText('threads', fmtInt(stats.threads));
+  // Processing loops, and their Bot API calls in flight when the gateway
+  // passes them on.
+  const loops = Array.isArray(stats.thread_states) ? stats.thread_states : [];
+  const inFlight = loops.filter((t) => isNum(t.calls_in_flight));
+  setText('threads', fmtInt(stats.threads) + (inFlight.length
+    ? ' · ' + fmtInt(inFlight.reduce((n, t) => n + t.calls_in_flight, 0)) + ' calls in flight'
+    : ''));
   $('updates_failed').dataset.state = stats.updates_failed > 0 ? 'error' : '';
   $('parked_chats').dataset.state = stats.parked_chats > 0 ? 'warn' : '';
 }

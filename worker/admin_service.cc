@@ -38,7 +38,7 @@ grpc::Status AdminService::RestartBot(grpc::ServerContext* context,
                                       const RestartBotRequest*,
                                       RestartBotResponse* response) {
   if (grpc::Status s = deps_.auth->Check(*context); !s.ok()) return s;
-  absl::Status status = deps_.runtime->Restart("admin request");
+  absl::Status status = deps_.runtime->RestartAndWait("admin request");
   response->set_ok(status.ok());
   response->set_restart_count(deps_.runtime->Snapshot().restart_count);
   response->set_bot_status(status.ok() ? "OK" : std::string(status.message()));
@@ -87,15 +87,17 @@ void AdminService::FillStats(GetStatsResponse* r) const {
   LatencyPercentiles latency = s.latency.Percentiles(absl::Now());
   r->set_latency_p50_ms(latency.p50_ms);
   r->set_latency_p99_ms(latency.p99_ms);
-  std::vector<UpdateProcessor::ThreadSnapshot> threads =
-      deps_.processor->ThreadStates();
-  r->set_threads(static_cast<int32_t>(threads.size()));
-  for (size_t i = 0; i < threads.size(); ++i) {
+  std::vector<UpdateProcessor::LoopSnapshot> loops =
+      deps_.processor->LoopStates();
+  r->set_threads(static_cast<int32_t>(loops.size()));
+  for (size_t i = 0; i < loops.size(); ++i) {
     ThreadState* t = r->add_thread_states();
     t->set_index(static_cast<int32_t>(i));
-    t->set_state(threads[i].busy ? "busy" : "idle");
-    t->set_client_generation(threads[i].client_generation);
-    t->set_calls(threads[i].calls);
+    t->set_state(loops[i].calls_in_flight > 0 ? "busy" : "idle");
+    t->set_client_generation(loops[i].client_generation);
+    t->set_calls(loops[i].calls);
+    t->set_calls_in_flight(loops[i].calls_in_flight);
+    t->set_chats_served(loops[i].chats_served);
   }
 }
 
@@ -132,12 +134,18 @@ grpc::Status AdminService::RetryFailedDelivery(
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                         "stored parameters are not valid JSON");
   }
-  auto job = std::make_unique<Job>();
-  job->update_id = failed->update_id;
-  job->chat_key = failed->chat_key;
-  job->actions.push_back({failed->method, std::move(params)});
-  job->decided = true;
-  deps_.scheduler->Add(std::move(job));
+  // Not a Telegram update: its own identity (the failed delivery's id), never
+  // journaled nor marked done.
+  auto delivery = std::make_unique<Delivery>();
+  delivery->update.kind = UpdateKind::kOperatorRetry;
+  delivery->update.retry_of = failed->id;
+  delivery->update.update_id = failed->update_id;
+  delivery->update.chat_key = failed->chat_key;
+  delivery->update.accepted_at_us = absl::ToUnixMicros(absl::Now());
+  delivery->actions.push_back({failed->method, std::move(params)});
+  delivery->state.decided = true;
+  delivery->state.action_count = 1;
+  deps_.scheduler->Add(std::move(delivery));
   log::Info("worker", "failed_delivery_retried",
             {{"id", request->id()}, {"update_id", failed->update_id}});
   response->set_queued(true);

@@ -1,6 +1,7 @@
 // gRPC adapter for telegate.v1.Admin: health, restart, error reset,
 // statistics and failed deliveries, read from the worker's parts.
-// Synchronous service (RestartBot waits for getMe). Everything referenced
+// Synchronous service (RestartBot waits for getMe, the webhook RPCs for
+// their Bot API call, on gRPC's threads, never on a processing loop). Everything referenced
 // must outlive the gRPC server.
 #ifndef TELEGATE_WORKER_ADMIN_SERVICE_H_
 #define TELEGATE_WORKER_ADMIN_SERVICE_H_

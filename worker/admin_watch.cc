@@ -23,6 +23,8 @@ std::string Fingerprint(const StatusSnapshot& s) {
   copy.mutable_stats()->clear_latency_p99_ms();
   for (ThreadState& t : *copy.mutable_stats()->mutable_thread_states()) {
     t.clear_state();
+    t.clear_calls_in_flight();
+    t.clear_chats_served();
   }
   return copy.SerializeAsString();
 }

@@ -1,5 +1,5 @@
 // AdminService's webhook RPCs: getWebhookInfo, setWebhook and deleteWebhook,
-// proxied to the Bot API with a fresh client.
+// proxied to the Bot API through a processing loop's current client.
 #include "common/log.h"
 #include "worker/admin_service.h"
 
@@ -10,8 +10,7 @@ using namespace telegate::v1;  // NOLINT(google-build-using-namespace)
 grpc::Status AdminService::CallBotApi(const std::string& method,
                                       const nlohmann::json& params,
                                       nlohmann::json* result) const {
-  std::unique_ptr<BotApiClient> client = deps_.runtime->NewClient();
-  ApiResult answer = client->Call(method, params);
+  ApiResult answer = deps_.processor->CallAndWait(method, params);
   switch (Classify(answer)) {
     case Outcome::kOk:
       *result = std::move(answer.result);

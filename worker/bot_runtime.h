@@ -1,22 +1,33 @@
-// BotRuntime: the bot's recovery state shared by all processing threads —
-// the error counter, the client generation, restart count and the identity
-// from the last getMe. Re-initialising bumps the generation; each thread
-// replaces its own client before its next update. Thread-safe.
+// BotRuntime: the bot's recovery state shared by every processing loop —
+// the worker-wide error count, the client generation, restart count and the
+// identity from the last getMe.
+//
+// Generations: every Bot API result is reported with the generation of the
+// client that made the call. Results of an older generation are ignored
+// (neither error nor success), and a generation restarts at most once, so
+// one outage with hundreds of calls in flight re-initialises the bot once.
+// Re-initialising bumps the generation and calls the `on_new_generation`
+// hook (the processor then gives every loop a fresh client); getMe is then
+// re-checked through the `check_identity` hook, i.e. through a new client.
+//
+// Thread-safe. Hooks are bound once, before Initialize; they must not
+// block (they post to loops). Callbacks run on whatever thread the getMe
+// answer arrives on (a loop): they must not block either.
 #ifndef TELEGATE_WORKER_BOT_RUNTIME_H_
 #define TELEGATE_WORKER_BOT_RUNTIME_H_
 
-#include <atomic>
-#include <deque>
-#include <vector>
 #include <cstdint>
-#include <memory>
+#include <deque>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/bot_api_client.h"
+#include "worker/clock.h"
 #include "worker/error_tracker.h"
 
 namespace telegate::worker {
@@ -32,22 +43,32 @@ struct BotSnapshot {
 
 class BotRuntime {
  public:
-  // `factory` must outlive this object.
-  BotRuntime(BotApiClientFactory* factory, int64_t error_threshold);
+  using StatusCallback = std::function<void(absl::Status)>;
+  // Performs getMe through a client of the current generation.
+  using IdentityCheck =
+      std::function<void(std::function<void(ApiResult)> done)>;
 
-  // First start: checks the token with getMe; no restart is counted.
-  absl::Status Initialize();
+  explicit BotRuntime(int64_t error_threshold, Clock clock = RealClock());
+
+  void Bind(std::function<void(uint64_t generation)> on_new_generation,
+            IdentityCheck check_identity);
+
+  // First start: a new generation, getMe checked; no restart counted.
+  void Initialize(StatusCallback done);
   // Re-initialises every client and re-checks getMe; counts one restart.
-  absl::Status Restart(std::string_view reason);
+  void Restart(std::string_view reason, StatusCallback done);
+  // Blocking forms, for threads that are not loops (start-up, gRPC).
+  absl::Status InitializeAndWait();
+  absl::Status RestartAndWait(std::string_view reason);
 
-  void RecordSuccess();
-  // Counts an error; at each multiple of the threshold, Restart()s.
-  void RecordError(const std::string& message);
+  // The result of a call made by a client of `generation`.
+  void RecordSuccess(uint64_t generation);
+  // Counts an error of the current generation; reaching a multiple of the
+  // threshold restarts (once per generation).
+  void RecordError(uint64_t generation, const std::string& message);
   void ResetErrors();
 
-  // Threads compare this with the generation of their client.
-  uint64_t generation() const { return generation_.load(); }
-  std::unique_ptr<BotApiClient> NewClient() { return factory_->Create(); }
+  uint64_t generation() const;
 
   BotSnapshot Snapshot() const;
 
@@ -59,13 +80,18 @@ class BotRuntime {
   std::vector<ErrorEvent> RecentErrors() const;
 
  private:
-  absl::Status CheckIdentity();
+  // The generation is already bumped; swaps clients and checks getMe.
+  void BeginGeneration(uint64_t generation, std::string reason,
+                       bool is_restart, StatusCallback done);
+  void OnIdentity(uint64_t generation, const ApiResult& result,
+                  std::string reason, bool is_restart, StatusCallback done);
 
-  BotApiClientFactory* const factory_;
   ErrorTracker errors_;
-  std::atomic<uint64_t> generation_{0};
-  absl::Mutex restart_mu_;  // serialises Initialize/Restart
+  const Clock clock_;
+  std::function<void(uint64_t)> on_new_generation_;
+  IdentityCheck check_identity_;
   mutable absl::Mutex mu_;
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t restart_count_ ABSL_GUARDED_BY(mu_) = 0;
   bool ready_ ABSL_GUARDED_BY(mu_) = false;
   std::string init_error_ ABSL_GUARDED_BY(mu_);

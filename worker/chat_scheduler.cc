@@ -4,23 +4,30 @@
 
 namespace telegate::worker {
 
-ChatScheduler::ChatScheduler(std::function<absl::Time()> clock)
-    : clock_(std::move(clock)) {}
+ChatScheduler::ChatScheduler(Clock clock) : clock_(std::move(clock)) {}
 
-void ChatScheduler::Add(std::unique_ptr<Job> job) {
-  absl::MutexLock lock(&mu_);
-  std::string key = job->chat_key;
-  Chat& chat = chats_[key];
-  chat.jobs.push_back(std::move(job));
-  ++size_;
-  if (!chat.busy && !chat.parked) MakeReadyLocked(key, chat);
+void ChatScheduler::SetOnReady(std::function<void()> on_ready) {
+  on_ready_ = std::move(on_ready);
 }
 
-void ChatScheduler::MakeReadyLocked(const std::string& key, Chat& chat) {
-  if (chat.ready || chat.jobs.empty()) return;
+void ChatScheduler::Add(std::unique_ptr<Delivery> delivery) {
+  bool made_ready = false;
+  {
+    absl::MutexLock lock(&mu_);
+    std::string key = delivery->update.chat_key;
+    Chat& chat = chats_[key];
+    chat.deliveries.push_back(std::move(delivery));
+    ++size_;
+    if (!chat.busy && !chat.parked) made_ready = MakeReadyLocked(key, chat);
+  }
+  if (made_ready && on_ready_) on_ready_();
+}
+
+bool ChatScheduler::MakeReadyLocked(const std::string& key, Chat& chat) {
+  if (chat.ready || chat.deliveries.empty()) return false;
   chat.ready = true;
   ready_.push_back(key);
-  cv_.Signal();
+  return true;
 }
 
 void ChatScheduler::WakeDueLocked(absl::Time now) {
@@ -34,75 +41,58 @@ void ChatScheduler::WakeDueLocked(absl::Time now) {
   }
 }
 
-Job* ChatScheduler::Next(absl::Time deadline) {
+Delivery* ChatScheduler::TryNext() {
   absl::MutexLock lock(&mu_);
-  while (true) {
-    if (stopped_) return nullptr;
-    absl::Time now = clock_();
-    if (draining_ && (size_ == 0 || now >= drain_deadline_)) return nullptr;
-    WakeDueLocked(now);
-    if (!ready_.empty()) {
-      std::string key = std::move(ready_.front());
-      ready_.pop_front();
-      Chat& chat = chats_.at(key);
-      chat.ready = false;
-      chat.busy = true;
-      if (!ready_.empty()) cv_.Signal();  // let another thread take the next
-      return chat.jobs.front().get();
-    }
-    if (now >= deadline) return nullptr;
-    absl::Time wake = draining_ ? std::min(deadline, drain_deadline_) : deadline;
-    if (!timers_.empty()) wake = std::min(wake, timers_.begin()->first);
-    // Timers are in the injected clock's time; wait at most that long in
-    // real time, then re-check.
-    if (wake == absl::InfiniteFuture()) {
-      cv_.Wait(&mu_);
-    } else {
-      cv_.WaitWithTimeout(&mu_, std::max(wake - now, absl::Milliseconds(1)));
-    }
-  }
+  if (!timers_.empty()) WakeDueLocked(clock_());
+  if (ready_.empty()) return nullptr;
+  std::string key = std::move(ready_.front());
+  ready_.pop_front();
+  Chat& chat = chats_.at(key);
+  chat.ready = false;
+  chat.busy = true;
+  return chat.deliveries.front().get();
 }
 
-void ChatScheduler::Complete(const Job* job) {
-  absl::MutexLock lock(&mu_);
-  auto it = chats_.find(job->chat_key);
+ChatScheduler::Chat& ChatScheduler::HeldChatLocked(const Delivery* delivery) {
+  auto it = chats_.find(delivery->update.chat_key);
   TELEGATE_CHECK(it != chats_.end() && it->second.busy &&
-                 it->second.jobs.front().get() == job);
-  Chat& chat = it->second;
-  chat.jobs.pop_front();
+                 it->second.deliveries.front().get() == delivery);
+  return it->second;
+}
+
+void ChatScheduler::Complete(const Delivery* delivery) {
+  absl::MutexLock lock(&mu_);
+  std::string key = delivery->update.chat_key;
+  Chat& chat = HeldChatLocked(delivery);
+  chat.deliveries.pop_front();
   chat.busy = false;
   --size_;
-  if (draining_ && size_ == 0) cv_.SignalAll();
-  if (chat.jobs.empty()) {
-    chats_.erase(it);
+  if (chat.deliveries.empty()) {
+    chats_.erase(key);
     return;
   }
-  MakeReadyLocked(it->first, chat);
+  MakeReadyLocked(key, chat);
 }
 
-void ChatScheduler::Defer(const Job* job, absl::Time wake_at) {
+void ChatScheduler::Defer(const Delivery* delivery, absl::Time wake_at) {
   absl::MutexLock lock(&mu_);
-  auto it = chats_.find(job->chat_key);
-  TELEGATE_CHECK(it != chats_.end() && it->second.busy &&
-                 it->second.jobs.front().get() == job);
-  Chat& chat = it->second;
+  Chat& chat = HeldChatLocked(delivery);
   chat.busy = false;
   chat.parked = true;
-  timers_.emplace(wake_at, it->first);
-  cv_.Signal();  // a waiting thread may need to shorten its sleep
+  timers_.emplace(wake_at, delivery->update.chat_key);
 }
 
-void ChatScheduler::Stop() {
+absl::Time ChatScheduler::NextWake() const {
   absl::MutexLock lock(&mu_);
-  stopped_ = true;
-  cv_.SignalAll();
+  return timers_.empty() ? absl::InfiniteFuture() : timers_.begin()->first;
 }
 
-void ChatScheduler::StopWhenIdle(absl::Time deadline) {
+bool ChatScheduler::WaitUntilEmpty(absl::Duration timeout) const {
+  auto empty = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return size_ == 0;
+  };
   absl::MutexLock lock(&mu_);
-  draining_ = true;
-  drain_deadline_ = deadline;
-  cv_.SignalAll();
+  return mu_.AwaitWithTimeout(absl::Condition(&empty), timeout);
 }
 
 int64_t ChatScheduler::size() const {

@@ -1,8 +1,11 @@
-// ChatScheduler: per-chat FIFO queues served by a pool of threads. A chat's
-// jobs run strictly one at a time in the order they were added; different
-// chats run in parallel; a chat that must wait (flood control, backoff) is
-// parked with a wake-up time and never holds a thread or delays other chats.
-// Thread-safe. Jobs are owned by the scheduler until Complete().
+// ChatScheduler: per-chat FIFO queues of deliveries, shared by every
+// processing loop. A chat's deliveries are handed out strictly one at a time
+// in the order they were added (one action in flight per chat, so its order
+// holds); different chats are handed out independently, to whichever loop
+// asks. A chat that must wait (flood control, backoff, rate limit) is parked
+// with a wake-up time: an entry in a timer map, holding no thread.
+// Never blocks a caller except WaitUntilEmpty. Thread-safe. Deliveries are
+// owned by the scheduler from Add until Complete.
 #ifndef TELEGATE_WORKER_CHAT_SCHEDULER_H_
 #define TELEGATE_WORKER_CHAT_SCHEDULER_H_
 
@@ -16,74 +19,64 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "worker/bot_handler.h"
+#include "worker/clock.h"
+#include "worker/delivery_policy.h"
 
 namespace telegate::worker {
 
-// One unit of work for a chat: an update to handle, or a single action to
-// re-run (an operator's retry of a failed delivery, update_id 0).
-struct Job {
-  int64_t update_id = 0;
-  std::string chat_key;
-  std::string payload;  // raw Telegram JSON; empty for retries
-  // Decided on first run (or given for retries), executed in order.
-  std::vector<BotAction> actions;
-  bool decided = false;
-  size_t next_action = 0;
-  int attempts = 0;  // failed attempts of actions[next_action]
-  bool had_failure = false;  // some action failed for good
-  int64_t accepted_at_us = 0;
-};
-
 class ChatScheduler {
  public:
-  // `clock` drives wake-up times (absl::Now in production).
-  explicit ChatScheduler(std::function<absl::Time()> clock = absl::Now);
+  explicit ChatScheduler(Clock clock = RealClock());
 
-  void Add(std::unique_ptr<Job> job);
+  // `on_ready` runs (outside the lock, on the adding thread) whenever Add
+  // made a chat ready. Set once, before the first Add.
+  void SetOnReady(std::function<void()> on_ready);
 
-  // Blocks until a chat is ready and returns its head job, marking the chat
-  // busy; nullptr once Stop() was called (or `deadline` passed). The caller
-  // must hand the job back with Complete() or Defer().
-  Job* Next(absl::Time deadline = absl::InfiniteFuture());
-  // The head job of its chat is finished: removes it, frees the chat.
-  void Complete(const Job* job);
-  // The head job stays at the head; the chat sleeps until `wake_at`.
-  void Defer(const Job* job, absl::Time wake_at);
+  void Add(std::unique_ptr<Delivery> delivery);
 
-  // Wakes every waiting Next() with nullptr, now and from now on.
-  void Stop();
-  // Graceful stop: Next() keeps handing out jobs until none is left or
-  // `deadline` has passed, then returns nullptr.
-  void StopWhenIdle(absl::Time deadline);
+  // Wakes parked chats that are due, then returns the head delivery of a
+  // ready chat, marking the chat busy; nullptr when no chat is ready. The
+  // caller hands it back with Complete() or Defer().
+  Delivery* TryNext();
+  // The head delivery of its chat is finished: removes it, frees the chat.
+  void Complete(const Delivery* delivery);
+  // The head delivery stays at the head; the chat sleeps until `wake_at`.
+  void Defer(const Delivery* delivery, absl::Time wake_at);
 
-  // Jobs added and not completed, across all chats.
+  // The earliest wake-up time of a parked chat; InfiniteFuture if none.
+  absl::Time NextWake() const;
+
+  // Blocks (not for loop threads) until no delivery is left or `timeout`
+  // (real time) has passed; true when empty.
+  bool WaitUntilEmpty(absl::Duration timeout) const;
+
+  // Deliveries added and not completed, across all chats.
   int64_t size() const;
   // Chats currently parked until a wake-up time.
   int64_t parked() const;
 
  private:
   struct Chat {
-    std::deque<std::unique_ptr<Job>> jobs;
-    bool busy = false;    // a thread holds the head job
+    std::deque<std::unique_ptr<Delivery>> deliveries;
+    bool busy = false;    // a loop holds the head delivery
     bool parked = false;  // waiting in `timers_`
     bool ready = false;   // waiting in `ready_`
   };
 
-  void MakeReadyLocked(const std::string& key, Chat& chat)
+  // True when the chat was made ready.
+  bool MakeReadyLocked(const std::string& key, Chat& chat)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void WakeDueLocked(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Chat& HeldChatLocked(const Delivery* delivery)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  const std::function<absl::Time()> clock_;
+  const Clock clock_;
+  std::function<void()> on_ready_;
   mutable absl::Mutex mu_;
-  absl::CondVar cv_;
   absl::flat_hash_map<std::string, Chat> chats_ ABSL_GUARDED_BY(mu_);
   std::deque<std::string> ready_ ABSL_GUARDED_BY(mu_);
   std::multimap<absl::Time, std::string> timers_ ABSL_GUARDED_BY(mu_);
   int64_t size_ ABSL_GUARDED_BY(mu_) = 0;
-  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
-  bool draining_ ABSL_GUARDED_BY(mu_) = false;
-  absl::Time drain_deadline_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
 };
 
 }  // namespace telegate::worker

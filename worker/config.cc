@@ -16,11 +16,16 @@ const std::vector<SettingSpec>& WorkerSettingSpecs() {
        "https://api.telegram.org", "Bot API base URL (the emulator's for tests)"},
       {"TELEGATE_GRPC_LISTEN", "grpc_listen", "127.0.0.1:50051",
        "gRPC listen address (Updates + Admin); port 0 picks a free port"},
-      {"TELEGATE_WORKER_THREADS", "threads", "4",
-       "processing threads, each with its own Bot API client"},
+      {"TELEGATE_WORKER_THREADS", "threads", "2",
+       "processing loops (one per core), each an event loop with its own Bot "
+       "API client and many calls in flight"},
+      {"TELEGATE_MAX_IN_FLIGHT", "max_in_flight", "1024",
+       "Bot API calls in flight at once, worker-wide (one per chat at most)"},
+      {"TELEGATE_BOT_API_CONNECTIONS", "bot_api_connections", "256",
+       "keep-alive connections to the Bot API per loop"},
       {"TELEGATE_ERROR_THRESHOLD", "error_threshold", "10",
        "consecutive errors that re-initialise the bot clients"},
-      {"TELEGATE_QUEUE_LIMIT", "queue_limit", "1000",
+      {"TELEGATE_QUEUE_LIMIT", "queue_limit", "10000",
        "accepted-but-unfinished updates before answering overloaded"},
       {"TELEGATE_SHUTDOWN_GRACE_MS", "shutdown_grace_ms", "10000",
        "time to finish queued updates on SIGTERM"},
@@ -66,6 +71,12 @@ absl::StatusOr<WorkerConfig> LoadWorkerConfig(const Settings& settings) {
   ASSIGN_OR_RETURN(int64_t threads,
                    settings.GetInt("TELEGATE_WORKER_THREADS", 1, 256));
   config.threads = static_cast<int>(threads);
+  ASSIGN_OR_RETURN(int64_t in_flight,
+                   settings.GetInt("TELEGATE_MAX_IN_FLIGHT", 1, 100000));
+  config.max_in_flight = static_cast<int>(in_flight);
+  ASSIGN_OR_RETURN(int64_t connections,
+                   settings.GetInt("TELEGATE_BOT_API_CONNECTIONS", 1, 10000));
+  config.bot_api_connections = static_cast<int>(connections);
   ASSIGN_OR_RETURN(config.error_threshold,
                    settings.GetInt("TELEGATE_ERROR_THRESHOLD", 1, 1000000));
   ASSIGN_OR_RETURN(config.queue_limit,

@@ -15,9 +15,11 @@ struct WorkerConfig {
   std::string bot_token;
   std::string api_base_url;
   std::string grpc_listen;
-  int threads = 4;
+  int threads = 2;  // processing loops
+  int max_in_flight = 1024;
+  int bot_api_connections = 256;  // per loop
   int64_t error_threshold = 10;
-  int64_t queue_limit = 1000;
+  int64_t queue_limit = 10000;
   int64_t shutdown_grace_ms = 10000;
   std::string data_dir = "./telegate-data";
   int64_t retention_hours = 48;

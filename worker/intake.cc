@@ -7,9 +7,23 @@
 
 namespace telegate::worker {
 
+namespace {
+
+std::unique_ptr<Delivery> NewDelivery(AcceptedUpdate update) {
+  auto delivery = std::make_unique<Delivery>();
+  delivery->update = std::move(update);
+  return delivery;
+}
+
+}  // namespace
+
 Intake::Intake(Journal* journal, ChatScheduler* scheduler, WorkerStats* stats,
-               int64_t limit)
-    : journal_(journal), scheduler_(scheduler), stats_(stats), limit_(limit) {}
+               int64_t limit, Clock clock)
+    : journal_(journal),
+      scheduler_(scheduler),
+      stats_(stats),
+      limit_(limit),
+      clock_(std::move(clock)) {}
 
 void Intake::Submit(int64_t update_id, std::string chat_key,
                     std::string payload,
@@ -31,27 +45,24 @@ void Intake::Submit(int64_t update_id, std::string chat_key,
     done(*refusal);
     return;
   }
-  JournalEntry entry;
-  entry.update_id = update_id;
-  entry.chat_key = std::move(chat_key);
-  entry.payload = std::move(payload);
-  entry.accepted_at_us = absl::ToUnixMicros(absl::Now());
-  // The job is built now (the entry's strings move into the journal) and
-  // owned by the callback, which the journal always runs exactly once.
-  auto* job = new Job;
-  job->update_id = update_id;
-  job->chat_key = entry.chat_key;
-  job->payload = entry.payload;
-  job->accepted_at_us = entry.accepted_at_us;
+  AcceptedUpdate update;
+  update.update_id = update_id;
+  update.chat_key = std::move(chat_key);
+  update.payload = std::move(payload);
+  update.accepted_at_us = absl::ToUnixMicros(clock_());
+  // The journal gets a copy; the delivery keeps the record, owned by the
+  // callback, which the journal always runs exactly once.
+  auto* delivery = NewDelivery(update).release();
   journal_->Append(
-      std::move(entry),
-      [this, job, done = std::move(done)](absl::StatusOr<AppendOutcome> outcome,
-                                          int64_t) {
-        std::unique_ptr<Job> owned(job);
+      std::move(update),
+      [this, delivery, done = std::move(done)](
+          absl::StatusOr<AppendOutcome> outcome, int64_t seq) {
+        std::unique_ptr<Delivery> owned(delivery);
+        owned->update.seq = seq;
         SubmitResult result;
         if (!outcome.ok()) {
           log::Error("worker", "journal_append_failed",
-                     {{"update_id", job->update_id},
+                     {{"update_id", owned->update.update_id},
                       {"error", std::string(outcome.status().message())}});
           result = SubmitResult::kJournalError;
         } else if (*outcome == AppendOutcome::kDuplicate) {
@@ -71,17 +82,10 @@ void Intake::Submit(int64_t update_id, std::string chat_key,
 }
 
 absl::Status Intake::Replay() {
-  absl::StatusOr<std::vector<JournalEntry>> entries =
+  absl::StatusOr<std::vector<AcceptedUpdate>> entries =
       journal_->LoadUnfinished();
   if (!entries.ok()) return entries.status();
-  for (JournalEntry& e : *entries) {
-    auto job = std::make_unique<Job>();
-    job->update_id = e.update_id;
-    job->chat_key = std::move(e.chat_key);
-    job->payload = std::move(e.payload);
-    job->accepted_at_us = e.accepted_at_us;
-    scheduler_->Add(std::move(job));
-  }
+  for (AcceptedUpdate& e : *entries) scheduler_->Add(NewDelivery(std::move(e)));
   stats_->replayed.fetch_add(static_cast<int64_t>(entries->size()));
   if (!entries->empty()) {
     log::Info("worker", "journal_replayed", {{"count", entries->size()}});

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "worker/chat_scheduler.h"
+#include "worker/clock.h"
 #include "worker/journal.h"
 #include "worker/stats.h"
 
@@ -30,7 +31,7 @@ class Intake {
  public:
   // Everything must outlive the intake.
   Intake(Journal* journal, ChatScheduler* scheduler, WorkerStats* stats,
-         int64_t limit);
+         int64_t limit, Clock clock = RealClock());
 
   // `done` runs exactly once: inline for refusals, else on the journal's
   // thread after the commit. It must not block.
@@ -52,6 +53,7 @@ class Intake {
   ChatScheduler* const scheduler_;
   WorkerStats* const stats_;
   const int64_t limit_;
+  const Clock clock_;
   mutable absl::Mutex mu_;
   int64_t appending_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

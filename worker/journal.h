@@ -14,16 +14,15 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "worker/accepted_update.h"
+#include "worker/clock.h"
 
 namespace telegate::worker {
 
-struct JournalEntry {
-  int64_t seq = 0;  // acceptance order, assigned by the journal
-  int64_t update_id = 0;
-  std::string chat_key;
-  std::string payload;  // raw Telegram JSON
-  int64_t accepted_at_us = 0;
-};
+// The journal stores AcceptedUpdate records of kind kTelegram (seq,
+// update_id, chat_key, payload, accepted_at_us). The old name stays as an
+// alias for the journal implementations.
+using JournalEntry = AcceptedUpdate;
 
 enum class AppendOutcome { kAccepted, kDuplicate };
 
@@ -50,12 +49,12 @@ class Journal {
 
   // Records `entry` durably together with whatever else is queued (group
   // commit: one fsync for the batch), then calls `done`.
-  virtual void Append(JournalEntry entry, AppendCallback done) = 0;
+  virtual void Append(AcceptedUpdate entry, AppendCallback done) = 0;
   // Marks an update handled. Asynchronous and batched; losing a mark in a
   // crash only means the update is replayed (a duplicate reply at worst).
   virtual void MarkDone(int64_t update_id) = 0;
   // Accepted but not done, in acceptance order (for replay at start).
-  virtual absl::StatusOr<std::vector<JournalEntry>> LoadUnfinished() = 0;
+  virtual absl::StatusOr<std::vector<AcceptedUpdate>> LoadUnfinished() = 0;
 
   virtual absl::StatusOr<int64_t> AddFailedDelivery(FailedDelivery failed) = 0;
   // Newest first, at most `limit`.
@@ -78,7 +77,7 @@ struct SqliteJournalOptions {
   // "FULL" fsyncs every commit (durable across power loss); "NORMAL" is
   // durable across process crashes only.
   std::string synchronous = "FULL";
-  std::function<absl::Time()> clock;  // default absl::Now
+  Clock clock;  // default absl::Now
 };
 
 // Opens (creating if needed) the database in WAL mode and starts the writer

@@ -9,7 +9,7 @@
 #include "common/shutdown.h"
 #include "worker/config.h"
 #include "worker/echo_bot.h"
-#include "common/http_bot_api_client.h"
+#include "common/http_async_bot_api.h"
 #include "worker/worker_server.h"
 
 int main(int argc, char** argv) {
@@ -23,11 +23,12 @@ int main(int argc, char** argv) {
   }
   SetUpProcess(config.log_level, {config.bot_token, config.admin_token});
 
-  HttpBotApiOptions api;
+  HttpAsyncBotApiOptions api;
   api.base_url = config.api_base_url;
   api.token = config.bot_token;
+  api.max_connections = config.bot_api_connections;
   worker::WorkerServer server(
-      config, std::make_unique<HttpBotApiClientFactory>(api),
+      config, std::make_unique<HttpAsyncBotApiClientFactory>(api),
       std::make_unique<worker::EchoBot>());
   absl::StatusOr<int> port = server.Start();
   if (!port.ok()) {
@@ -45,7 +46,8 @@ int main(int argc, char** argv) {
   log::Info("worker", "listening",
             {{"name", "grpc"},
              {"address", FormatHostPort(host, *port)},
-             {"threads", config.threads},
+             {"loops", config.threads},
+             {"max_in_flight", config.max_in_flight},
              {"environment", config.environment}});
   int sig = WaitForShutdownSignal();
   log::Info("worker", "shutdown_requested", {{"signal", sig}});

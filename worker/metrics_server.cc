@@ -109,11 +109,16 @@ void RegisterWorkerMetrics(MetricsRegistry* r, const WorkerStats* s,
          "Chats waiting for a flood wait or backoff", {},
          [scheduler] { return scheduler->parked(); });
   r->Add(Type::kGauge, "telegate_worker_threads_busy",
-         "Processing threads handling an update now", {}, [processor] {
+         "Processing loops with Bot API calls in flight now", {}, [processor] {
            int busy = 0;
-           for (const auto& t : processor->ThreadStates()) busy += t.busy;
+           for (const auto& l : processor->LoopStates()) {
+             busy += l.calls_in_flight > 0;
+           }
            return busy;
          });
+  r->Add(Type::kGauge, "telegate_worker_bot_api_calls_in_flight",
+         "Bot API calls started and not yet answered, worker-wide", {},
+         [processor] { return processor->calls_in_flight(); });
   r->AddHistogramRef("telegate_worker_update_latency_seconds",
                      "Acceptance to the last Bot API call of an update",
                      &s->latency_histogram);

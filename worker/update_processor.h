@@ -1,27 +1,42 @@
-// UpdateProcessor: the worker's pool of processing threads. Each thread owns
-// its own Bot API client (replaced when the bot is re-initialised), takes the
-// next ready chat from the ChatScheduler and performs that job's Bot API
-// calls: success resets the error counter; 429 parks the chat for
-// retry_after (not an error); transient failures are retried with backoff;
-// permanent ones are recorded as failed deliveries; a migrated group gets the
-// reply at its new id. Finished updates are marked done in the Journal.
-// Start once; Stop joins every thread.
+// UpdateProcessor: the worker's processing loops. Each loop is an
+// http::EventLoop owning its own AsyncBotApiClient with many calls in
+// flight. Any loop takes any ready chat from the ChatScheduler; a chat has
+// one delivery (so one action) in flight at a time, different chats overlap
+// freely, capped worker-wide at `max_in_flight` deliveries being worked on.
+// After every step the pure delivery policy (worker/delivery_policy.h)
+// decides what happens; this class only performs the decision: runs the
+// handler, asks the rate limiter, calls the Bot API, parks the chat (a timer
+// entry, holding neither a thread nor a connection), records failed
+// deliveries, marks updates done in the Journal.
+//
+// Recovery: results are reported to BotRuntime with the generation of the
+// client that made the call; on a new generation every loop swaps in a
+// fresh client, and an old client stays alive (retired) until its calls in
+// flight completed, then is destroyed on its loop. A completion is never
+// dropped while running.
+//
+// Thread-safety: public methods may be called from any thread except
+// CallAndWait and Stop (not from a loop). Lifetime: Start once; Stop (or
+// the destructor) stops the loops; no callback runs after it returns.
 #ifndef TELEGATE_WORKER_UPDATE_PROCESSOR_H_
 #define TELEGATE_WORKER_UPDATE_PROCESSOR_H_
 
 #include <atomic>
-#include <functional>
+#include <cstdint>
 #include <memory>
 #include <optional>
-#include <thread>
+#include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "common/bot_api_client.h"
+#include "common/async_bot_api.h"
 #include "common/retry_policy.h"
 #include "worker/bot_handler.h"
 #include "worker/bot_runtime.h"
 #include "worker/chat_scheduler.h"
+#include "worker/clock.h"
+#include "worker/delivery_policy.h"
 #include "worker/journal.h"
 #include "worker/rate_limiter.h"
 #include "worker/stats.h"
@@ -29,7 +44,8 @@
 namespace telegate::worker {
 
 struct ProcessorOptions {
-  int threads = 4;
+  int loops = 2;             // TELEGATE_WORKER_THREADS
+  int max_in_flight = 1024;  // TELEGATE_MAX_IN_FLIGHT, worker-wide
   RetryPolicy retry;
   std::optional<RateLimits> rate_limits;  // nullopt: no proactive limits
 };
@@ -39,38 +55,60 @@ class UpdateProcessor {
   // Every pointer must outlive the processor.
   UpdateProcessor(ProcessorOptions options, ChatScheduler* scheduler,
                   Journal* journal, BotRuntime* runtime, BotHandler* handler,
-                  WorkerStats* stats,
-                  std::function<absl::Time()> clock = absl::Now);
+                  WorkerStats* stats, AsyncBotApiClientFactory* factory,
+                  Clock clock = RealClock());
   ~UpdateProcessor();
 
-  void Start();
+  // Starts the loops and binds itself to `runtime` (client swaps, getMe).
+  // Deliveries are taken up once the runtime made its first generation
+  // (BotRuntime::Initialize).
+  absl::Status Start();
 
-  // What each thread is doing, for the Admin API.
-  struct ThreadSnapshot {
-    bool busy = false;
+  // What each loop is doing, for the Admin API.
+  struct LoopSnapshot {
+    int64_t calls_in_flight = 0;
+    int64_t chats_served = 0;  // chats taken up since start
     uint64_t client_generation = 0;
-    int64_t calls = 0;
+    int64_t calls = 0;  // Bot API calls made by this loop's clients
   };
-  std::vector<ThreadSnapshot> ThreadStates() const;
-  // Lets the threads finish queued work until `grace` has passed (what is
-  // left stays journaled), then joins them. Idempotent.
+  std::vector<LoopSnapshot> LoopStates() const;
+  // Bot API calls in flight, worker-wide.
+  int64_t calls_in_flight() const;
+
+  // One Bot API call outside any delivery (Admin API webhook RPCs),
+  // through a current client; not counted for error recovery. Blocks.
+  ApiResult CallAndWait(const std::string& method,
+                        const nlohmann::json& params);
+
+  // Lets the loops finish queued work until `grace` has passed (what is
+  // left stays journaled), then stops them. Idempotent.
   void Stop(absl::Duration grace);
 
  private:
-  struct ThreadInfo {
-    std::atomic<bool> busy{false};
-    std::atomic<uint64_t> generation{0};
-    std::atomic<int64_t> calls{0};
-  };
+  struct Loop;
 
-  void Run(ThreadInfo* info);
-  // Runs `job` until it finishes or has to wait; hands it back to the
-  // scheduler either way.
-  void Step(Job* job, BotApiClient& client, ThreadInfo* info);
-  // Records the failed call and moves `job` on to its next action.
-  void RecordFailure(Job* job, const BotAction& action,
+  void PostPump(Loop& loop);
+  void Pump(Loop& loop);
+  void EnsureClient(Loop& loop);
+  void ReapRetired(Loop& loop);
+  void ArmWake(Loop& loop);
+  bool ReserveSlot();
+  void ReleaseSlot(Loop& loop);
+  // Applies the policy to `step` and performs decisions until the delivery
+  // waits for a call, is parked or is done. `generation`: of the client
+  // whose result `step` carries.
+  void Advance(Loop& loop, Delivery* delivery, StepResult step,
+               uint64_t generation);
+  StepResult RunHandler(Delivery* delivery);
+  void StartCall(Loop& loop, Delivery* delivery);
+  // Counters, error recovery and failed-delivery records for a decision;
+  // `tried`: the action the step was about.
+  void Account(const Decision& decision, const Delivery& delivery,
+               size_t tried, const StepResult& step, uint64_t generation);
+  void RecordFailure(const Delivery& delivery, size_t action,
                      const ApiResult& result);
-  void Finish(Job* job);
+  void Park(Loop& loop, Delivery* delivery, absl::Time wake_at);
+  void Finish(Loop& loop, Delivery* delivery);
 
   const ProcessorOptions options_;
   ChatScheduler* const scheduler_;
@@ -78,10 +116,15 @@ class UpdateProcessor {
   BotRuntime* const runtime_;
   BotHandler* const handler_;
   WorkerStats* const stats_;
-  const std::function<absl::Time()> clock_;
+  AsyncBotApiClientFactory* const factory_;
+  const Clock clock_;
   std::unique_ptr<RateLimiter> limiter_;
-  std::vector<std::unique_ptr<ThreadInfo>> infos_;  // fixed after Start
-  std::vector<std::thread> threads_;
+  std::vector<std::unique_ptr<Loop>> loops_;  // fixed after Start
+  std::atomic<uint64_t> latest_generation_{0};
+  std::atomic<int64_t> active_{0};  // deliveries being worked on
+  std::atomic<uint32_t> next_loop_{0};
+  std::atomic<bool> stopped_{false};
+  bool started_ = false;
 };
 
 }  // namespace telegate::worker

@@ -20,17 +20,17 @@
 namespace telegate::worker {
 
 WorkerServer::WorkerServer(WorkerConfig config,
-                           std::unique_ptr<BotApiClientFactory> client_factory,
+                           std::unique_ptr<AsyncBotApiClientFactory> client_factory,
                            std::unique_ptr<BotHandler> handler,
-                           std::unique_ptr<Journal> journal)
+                           std::unique_ptr<Journal> journal, Clock clock)
     : config_(std::move(config)),
+      clock_(std::move(clock)),
       client_factory_(std::move(client_factory)),
       handler_(std::move(handler)),
       journal_(std::move(journal)),
       stats_(std::make_unique<WorkerStats>()),
-      runtime_(std::make_unique<BotRuntime>(client_factory_.get(),
-                                            config_.error_threshold)),
-      scheduler_(std::make_unique<ChatScheduler>()),
+      runtime_(std::make_unique<BotRuntime>(config_.error_threshold, clock_)),
+      scheduler_(std::make_unique<ChatScheduler>(clock_)),
       auth_(std::make_unique<BearerAuth>(config_.admin_token)) {}
 
 WorkerServer::~WorkerServer() { Shutdown(); }
@@ -41,15 +41,17 @@ absl::StatusOr<int> WorkerServer::Start() {
     options.path = config_.data_dir + "/journal.db";
     options.retention = absl::Hours(config_.retention_hours);
     options.synchronous = config_.journal_sync;
+    options.clock = clock_;
     absl::StatusOr<std::unique_ptr<Journal>> journal =
         OpenSqliteJournal(options);
     if (!journal.ok()) return journal.status();
     journal_ = std::move(*journal);
   }
   intake_ = std::make_unique<Intake>(journal_.get(), scheduler_.get(),
-                                     stats_.get(), config_.queue_limit);
+                                     stats_.get(), config_.queue_limit, clock_);
   ProcessorOptions options;
-  options.threads = config_.threads;
+  options.loops = config_.threads;
+  options.max_in_flight = config_.max_in_flight;
   options.retry.max_attempts = config_.max_attempts;
   if (config_.rate_limits) {
     options.rate_limits = RateLimits{
@@ -59,7 +61,7 @@ absl::StatusOr<int> WorkerServer::Start() {
   }
   processor_ = std::make_unique<UpdateProcessor>(
       options, scheduler_.get(), journal_.get(), runtime_.get(),
-      handler_.get(), stats_.get());
+      handler_.get(), stats_.get(), client_factory_.get(), clock_);
   updates_service_ =
       std::make_unique<UpdatesService>(intake_.get(), auth_.get());
   admin_service_ = std::make_unique<AdminService>(AdminDeps{
@@ -69,20 +71,22 @@ absl::StatusOr<int> WorkerServer::Start() {
   RegisterWorkerMetrics(metrics_.get(), stats_.get(), runtime_.get(),
                         intake_.get(), scheduler_.get(), processor_.get());
 
-  if (!runtime_->Initialize().ok()) {
+  if (absl::Status s = processor_->Start(); !s.ok()) return s;
+  started_ = true;
+  if (!runtime_->InitializeAndWait().ok()) {
     // Logged and visible in /health; keep trying (1 s, 2 s, ... 30 s) so a
     // Bot API that comes up later is picked up without an operator.
     init_retry_ = std::thread([this] {
       absl::Duration wait = absl::Seconds(1);
       while (!stopping_.WaitForNotificationWithTimeout(wait)) {
-        if (runtime_->Snapshot().ready || runtime_->Initialize().ok()) return;
+        if (runtime_->Snapshot().ready || runtime_->InitializeAndWait().ok()) {
+          return;
+        }
         wait = std::min(wait * 2, absl::Seconds(30));
       }
     });
   }
   if (absl::Status replay = intake_->Replay(); !replay.ok()) return replay;
-  processor_->Start();
-  started_ = true;
 
   grpc::EnableDefaultHealthCheckService(true);
   (void)grpc::health::v1::HealthCheckRequest::descriptor();  // reflection

@@ -11,8 +11,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "common/metrics.h"
-#include "common/bot_api_client.h"
+#include "common/async_bot_api.h"
 #include "worker/bot_handler.h"
+#include "worker/clock.h"
 #include "worker/config.h"
 #include "worker/journal.h"
 
@@ -35,16 +36,17 @@ struct WorkerStats;
 class WorkerServer {
  public:
   // `journal` may be null: Start() then opens the SQLite journal in
-  // config.data_dir.
+  // config.data_dir. `clock` is the one clock every part reads.
   WorkerServer(WorkerConfig config,
-               std::unique_ptr<BotApiClientFactory> client_factory,
+               std::unique_ptr<AsyncBotApiClientFactory> client_factory,
                std::unique_ptr<BotHandler> handler,
-               std::unique_ptr<Journal> journal = nullptr);
+               std::unique_ptr<Journal> journal = nullptr,
+               Clock clock = RealClock());
   ~WorkerServer();
 
   // Opens the journal, checks the bot (getMe; a failure is logged and
   // reported as unhealthy, not fatal), replays unfinished updates, starts
-  // the threads and the gRPC server. Returns the bound port.
+  // the processing loops and the gRPC server. Returns the bound port.
   absl::StatusOr<int> Start();
 
   // The bound port of the HTTP admin listener (/metrics), 0 if none.
@@ -57,7 +59,8 @@ class WorkerServer {
 
  private:
   const WorkerConfig config_;
-  std::unique_ptr<BotApiClientFactory> client_factory_;
+  const Clock clock_;
+  std::unique_ptr<AsyncBotApiClientFactory> client_factory_;
   std::unique_ptr<BotHandler> handler_;
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<WorkerStats> stats_;

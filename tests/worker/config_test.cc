@@ -32,9 +32,11 @@ TEST(WorkerConfigTest, Defaults) {
   EXPECT_EQ(config->bot_token, kToken);
   EXPECT_EQ(config->api_base_url, "https://api.telegram.org");
   EXPECT_EQ(config->grpc_listen, "127.0.0.1:50051");
-  EXPECT_EQ(config->threads, 4);
+  EXPECT_EQ(config->threads, 2);
+  EXPECT_EQ(config->max_in_flight, 1024);
+  EXPECT_EQ(config->bot_api_connections, 256);
   EXPECT_EQ(config->error_threshold, 10);
-  EXPECT_EQ(config->queue_limit, 1000);
+  EXPECT_EQ(config->queue_limit, 10000);
   EXPECT_EQ(config->shutdown_grace_ms, 10000);
   EXPECT_EQ(config->data_dir, "./telegate-data");
   EXPECT_EQ(config->retention_hours, 48);
@@ -54,6 +56,8 @@ TEST(WorkerConfigTest, Overrides) {
             {"TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081"},
             {"TELEGATE_GRPC_LISTEN", "[::1]:0"},
             {"TELEGATE_WORKER_THREADS", "16"},
+            {"TELEGATE_MAX_IN_FLIGHT", "64"},
+            {"TELEGATE_BOT_API_CONNECTIONS", "8"},
             {"TELEGATE_ERROR_THRESHOLD", "3"},
             {"TELEGATE_QUEUE_LIMIT", "5"},
             {"TELEGATE_SHUTDOWN_GRACE_MS", "0"},
@@ -67,6 +71,8 @@ TEST(WorkerConfigTest, Overrides) {
   EXPECT_EQ(config->api_base_url, "http://127.0.0.1:8081");
   EXPECT_EQ(config->grpc_listen, "[::1]:0");
   EXPECT_EQ(config->threads, 16);
+  EXPECT_EQ(config->max_in_flight, 64);
+  EXPECT_EQ(config->bot_api_connections, 8);
   EXPECT_EQ(config->error_threshold, 3);
   EXPECT_EQ(config->queue_limit, 5);
   EXPECT_EQ(config->shutdown_grace_ms, 0);

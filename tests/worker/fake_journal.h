@@ -19,11 +19,11 @@ using worker::AppendCallback;
 using worker::AppendOutcome;
 using worker::FailedDelivery;
 using worker::Journal;
-using worker::JournalEntry;
+using worker::AcceptedUpdate;
 
 class FakeJournal : public Journal {
  public:
-  void Append(JournalEntry entry, AppendCallback done) override {
+  void Append(AcceptedUpdate entry, AppendCallback done) override {
     absl::StatusOr<AppendOutcome> outcome;
     int64_t seq = 0;
     {
@@ -44,9 +44,9 @@ class FakeJournal : public Journal {
     absl::MutexLock lock(&mu_);
     done_.insert(update_id);
   }
-  absl::StatusOr<std::vector<JournalEntry>> LoadUnfinished() override {
+  absl::StatusOr<std::vector<AcceptedUpdate>> LoadUnfinished() override {
     absl::MutexLock lock(&mu_);
-    std::vector<JournalEntry> out;
+    std::vector<AcceptedUpdate> out;
     for (const auto& [id, e] : entries_) {
       if (!done_.count(id)) out.push_back(e);
     }
@@ -95,7 +95,7 @@ class FakeJournal : public Journal {
 
  private:
   absl::Mutex mu_;
-  std::map<int64_t, JournalEntry> entries_ ABSL_GUARDED_BY(mu_);
+  std::map<int64_t, AcceptedUpdate> entries_ ABSL_GUARDED_BY(mu_);
   std::set<int64_t> done_ ABSL_GUARDED_BY(mu_);
   std::map<int64_t, FailedDelivery> failed_ ABSL_GUARDED_BY(mu_);
   int64_t next_seq_ ABSL_GUARDED_BY(mu_) = 0;

@@ -29,6 +29,28 @@ TEST(IntakeTest, AcceptsJournalsAndQueues) {
   EXPECT_EQ(rig.stats.accepted.load(), 1);
 }
 
+TEST(IntakeTest, TheQueuedRecordIsTheJournaledOne) {
+  FakeJournal journal;
+  ChatScheduler scheduler;
+  WorkerStats stats;
+  absl::Time now = absl::FromUnixSeconds(1700000000);
+  Intake intake(&journal, &scheduler, &stats, 10, [now] { return now; });
+  intake.Submit(5, "c:9", R"({"update_id":5})", [](SubmitResult) {});
+  Delivery* delivery = scheduler.TryNext();
+  ASSERT_NE(delivery, nullptr);
+  auto journaled = journal.LoadUnfinished();
+  ASSERT_TRUE(journaled.ok());
+  ASSERT_EQ(journaled->size(), 1u);
+  const AcceptedUpdate& a = delivery->update;
+  const AcceptedUpdate& b = (*journaled)[0];
+  EXPECT_EQ(a.seq, b.seq);
+  EXPECT_EQ(a.update_id, b.update_id);
+  EXPECT_EQ(a.chat_key, b.chat_key);
+  EXPECT_EQ(a.payload, b.payload);
+  EXPECT_EQ(a.accepted_at_us, absl::ToUnixMicros(now));  // the injected clock
+  EXPECT_EQ(a.accepted_at_us, b.accepted_at_us);
+}
+
 TEST(IntakeTest, DuplicateIsNotQueued) {
   IntakeRig rig;
   EXPECT_EQ(rig.Submit(1), SubmitResult::kAccepted);
@@ -42,9 +64,9 @@ TEST(IntakeTest, LimitAnswersOverloadedAndFreesUpAgain) {
   for (int i = 1; i <= 3; ++i) EXPECT_EQ(rig.Submit(i), SubmitResult::kAccepted);
   EXPECT_EQ(rig.Submit(4), SubmitResult::kOverloaded);
   EXPECT_EQ(rig.stats.overloaded.load(), 1);
-  Job* job = rig.scheduler.Next(absl::Now());
-  ASSERT_NE(job, nullptr);
-  rig.scheduler.Complete(job);
+  Delivery* delivery = rig.scheduler.TryNext();
+  ASSERT_NE(delivery, nullptr);
+  rig.scheduler.Complete(delivery);
   EXPECT_EQ(rig.Submit(4), SubmitResult::kAccepted);
 }
 
@@ -72,9 +94,11 @@ TEST(IntakeTest, ReplayQueuesUnfinishedInAcceptanceOrder) {
   Intake restarted(&rig.journal, &fresh, &stats, 100);
   ASSERT_TRUE(restarted.Replay().ok());
   EXPECT_EQ(stats.replayed.load(), 1);
-  Job* job = fresh.Next(absl::Now());
-  ASSERT_NE(job, nullptr);
-  EXPECT_EQ(job->update_id, 10);
+  Delivery* delivery = fresh.TryNext();
+  ASSERT_NE(delivery, nullptr);
+  EXPECT_EQ(delivery->update.update_id, 10);
+  EXPECT_EQ(delivery->update.kind, UpdateKind::kTelegram);
+  EXPECT_GT(delivery->update.seq, 0);
 }
 
 }  // namespace

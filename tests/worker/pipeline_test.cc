@@ -1,7 +1,7 @@
 // The worker's processing path end to end, without gRPC: Intake →
-// FakeJournal → ChatScheduler → UpdateProcessor (several threads) → EchoBot
+// FakeJournal → ChatScheduler → UpdateProcessor (several loops) → EchoBot
 // → FakeBotApi. Each test drains with UpdateProcessor::Stop, which returns
-// once every queued job finished.
+// once every queued delivery finished.
 #include <atomic>
 #include <map>
 #include <optional>
@@ -51,17 +51,17 @@ struct PipelineOptions {
 class PipelineTest : public ::testing::Test {
  protected:
   void Start(PipelineOptions o = {}) {
-    runtime_ = std::make_unique<BotRuntime>(&api_, o.error_threshold);
-    ASSERT_TRUE(runtime_->Initialize().ok());
+    runtime_ = std::make_unique<BotRuntime>(o.error_threshold);
     intake_ = std::make_unique<Intake>(&journal_, &scheduler_, &stats_,
                                        o.queue_limit);
     ProcessorOptions options;
-    options.threads = o.threads;
+    options.loops = o.threads;
     options.retry.initial_backoff = absl::Milliseconds(1);
     processor_ = std::make_unique<UpdateProcessor>(
         options, &scheduler_, &journal_, runtime_.get(),
-        o.handler ? o.handler : &echo_, &stats_);
-    processor_->Start();
+        o.handler ? o.handler : &echo_, &stats_, &api_);
+    ASSERT_TRUE(processor_->Start().ok());
+    ASSERT_TRUE(runtime_->InitializeAndWait().ok());
   }
 
   void TearDown() override {
@@ -110,7 +110,7 @@ TEST_F(PipelineTest, EverySubmittedUpdateIsProcessed) {
   for (int i = 1; i <= 200; ++i) EXPECT_TRUE(journal_.IsDone(i)) << i;
 }
 
-TEST_F(PipelineTest, KeepsEachChatsOrderAcrossThreads) {
+TEST_F(PipelineTest, KeepsEachChatsOrderAcrossLoops) {
   Start();
   constexpr int kChats = 25, kMessages = 40;
   int64_t update_id = 1;
@@ -199,7 +199,7 @@ TEST_F(PipelineTest, FailuresCountInStatsAndErrorCount) {
   for (int i = 1; i <= 3; ++i) EXPECT_TRUE(journal_.IsDone(i));
 }
 
-TEST_F(PipelineTest, ThresholdRestartGivesThreadsFreshClients) {
+TEST_F(PipelineTest, ThresholdRestartGivesLoopsFreshClients) {
   Start({.threads = 1, .error_threshold = 3});
   api_.FailNext(3, FakeBotApi::Failure(403, "Forbidden"), "sendMessage");
   for (int i = 1; i <= 4; ++i) {
@@ -226,7 +226,7 @@ TEST_F(PipelineTest, FloodWaitOnOneChatDoesNotHoldUpAnother) {
   Drain();
   std::vector<RecordedCall> sends = api_.CallsTo("sendMessage");
   ASSERT_EQ(sends.size(), 3u);
-  // The only thread served chat 200 while chat 100 waited retry_after.
+  // The only loop served chat 200 while chat 100 waited retry_after.
   EXPECT_EQ(sends[0].params["chat_id"], 100);
   EXPECT_EQ(sends[1].params["chat_id"], 200);
   EXPECT_EQ(sends[2].params["chat_id"], 100);
