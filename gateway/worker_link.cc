@@ -388,11 +388,12 @@ void WorkerLink::OnCallDone(Call* call, const grpc::Status& status) {
       // A worker one release older: speak Stream to it, right away.
       next_single_ = true;
       reconnect_at_ = absl::InfinitePast();
+      log::Info("gateway", "worker_without_batches");
     } else {
       reconnect_at_ = absl::Now() + backoff_;
       backoff_ = std::min(backoff_ * 2, options_.max_backoff);
     }
-    if (!stopping_) {
+    if (!stopping_ && !next_single_) {
       log::Warn("gateway", "worker_stream_closed",
                 {{"code", static_cast<int>(status.error_code())},
                  {"error", status.error_message()}});
