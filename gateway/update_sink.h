@@ -1,8 +1,11 @@
-// The seam between the webhook handler and the worker: deliver one parsed
-// update, get the worker's acknowledgement. Implementations are thread-safe.
+// The seam between the webhook handler and the workers: deliver one parsed
+// update, learn the worker's acknowledgement by callback. Nothing waits:
+// Deliver returns at once, `done` runs exactly once later (from the stream's
+// reader) or inline (refused at once). Implementations are thread-safe.
 #ifndef TELEGATE_GATEWAY_UPDATE_SINK_H_
 #define TELEGATE_GATEWAY_UPDATE_SINK_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -13,11 +16,15 @@ namespace telegate::gateway {
 
 class UpdateSink {
  public:
+  // The worker's ack, or kUnavailable (no worker reachable, stream broke),
+  // kDeadlineExceeded (no ack in time). Must not block: it runs on a gRPC
+  // or timer thread, and answers are written from the listener's io thread.
+  using DeliverCallback =
+      std::function<void(absl::StatusOr<telegate::v1::Ack> ack)>;
+
   virtual ~UpdateSink() = default;
-  // Blocks until the worker acknowledged `update` or the sink gave up:
-  // kUnavailable (no worker reachable, stream broke) or kDeadlineExceeded.
-  virtual absl::StatusOr<telegate::v1::Ack> Deliver(
-      const ParsedUpdate& update, std::string payload) = 0;
+  virtual void Deliver(const ParsedUpdate& update, std::string payload,
+                       DeliverCallback done) = 0;
 };
 
 }  // namespace telegate::gateway
