@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   }
   SetUpProcess(config.log_level, {config.webhook_secret, config.admin_token,
                                   config.telegram.bot_token});
+  for (const std::string& warning : config.warnings) {
+    log::Warn("gateway", "setting_ignored", {{"note", warning}});
+  }
 
   // Reconnect quickly after a worker restart (gRPC's default backoff starts
   // at 1 s and grows to 120 s); WorkerLink adds its own capped backoff.

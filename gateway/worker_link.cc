@@ -41,6 +41,11 @@ absl::StatusOr<Ack> WorkerLink::Deliver(const ParsedUpdate& update,
   return TryDeliver(update, payload);
 }
 
+void WorkerLink::Deliver(const ParsedUpdate& update, std::string payload,
+                         DeliverCallback done) {
+  done(Deliver(update, std::move(payload)));
+}
+
 absl::StatusOr<Ack> WorkerLink::TryDeliver(const ParsedUpdate& update,
                                            std::string& payload) {
   auto pending = std::make_shared<Pending>();

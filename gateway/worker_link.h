@@ -46,8 +46,13 @@ class WorkerLink : public UpdateSink {
   void Start();
   void Stop();
 
+  // INTERIM (until the asynchronous stream replaces this file): answers
+  // by calling the blocking Deliver below, on the caller's thread.
+  void Deliver(const ParsedUpdate& update, std::string payload,
+               DeliverCallback done) override;
+  // Blocks until the ack or a failure.
   absl::StatusOr<telegate::v1::Ack> Deliver(const ParsedUpdate& update,
-                                            std::string payload) override;
+                                            std::string payload);
   // As Deliver, but `payload` is left intact when the answer is
   // kFailedPrecondition (not sent), so the caller can offer it elsewhere.
   absl::StatusOr<telegate::v1::Ack> TryDeliver(const ParsedUpdate& update,

@@ -61,8 +61,14 @@ class WorkerPool : public UpdateSink {
   absl::Status Start();
   void Stop();
 
+  // INTERIM (until the asynchronous stream replaces this file): runs the
+  // blocking Deliver below on a thread of its own per update, so that the
+  // caller never waits; Stop waits for those threads.
+  void Deliver(const ParsedUpdate& update, std::string payload,
+               DeliverCallback done) override;
+  // Blocks until the ack or a failure.
   absl::StatusOr<telegate::v1::Ack> Deliver(const ParsedUpdate& update,
-                                            std::string payload) override;
+                                            std::string payload);
 
   std::vector<WorkerState> Workers() const;
 
@@ -83,12 +89,21 @@ class WorkerPool : public UpdateSink {
   void Reconcile(const std::vector<std::string>& addresses);
   void ResolveLoop();
 
+  // INTERIM, see Deliver: threads still delivering; shared with them.
+  struct InterimThreads {
+    absl::Mutex mu;
+    int running ABSL_GUARDED_BY(mu) = 0;
+  };
+  const std::shared_ptr<InterimThreads> interim_ =
+      std::make_shared<InterimThreads>();
+
   const WorkerPoolOptions options_;
   bool has_dns_targets_ = false;
   std::thread resolver_;
 
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+
   absl::CondVar stop_cv_;
   // Links are only stopped once no longer published.
   std::shared_ptr<const Snapshot> snapshot_ ABSL_GUARDED_BY(mu_);
