@@ -12,13 +12,13 @@
 #include "common/check.h"
 #include "common/ip_network.h"
 #include "common/telegram_update.h"
-#include "gateway/http_parse.h"
+#include "http/server/http_parse.h"
 #include "gateway/source_filter.h"
 
 namespace {
 
-using telegate::gateway::ParseRequestBytes;
-using telegate::gateway::PublicRequest;
+using telegate::http::ParseRequestBytes;
+using telegate::http::Request;
 
 const telegate::gateway::SourceFilter& Filter() {
   static const auto* filter = [] {
@@ -32,7 +32,7 @@ const telegate::gateway::SourceFilter& Filter() {
 }
 
 void CheckOne(std::string_view raw, size_t max_header, size_t max_body) {
-  absl::StatusOr<PublicRequest> request =
+  absl::StatusOr<Request> request =
       ParseRequestBytes(raw, max_header, max_body);
   if (!request.ok()) {
     const absl::StatusCode code = request.status().code();

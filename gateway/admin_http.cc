@@ -8,7 +8,7 @@
 #include "common/http_listen.h"
 #include "common/log.h"
 #include "gateway/ui_assets.h"
-#include "gateway/webhook_handler.h"
+#include "http/server/request.h"
 
 namespace telegate::gateway {
 namespace {
@@ -26,7 +26,7 @@ void Reply(Response& res, const JsonAnswer& answer) {
 
 void ReplyError(Response& res, int status, std::string_view reason) {
   res.status = status;
-  res.set_content(ErrorBody(reason), kJson);
+  res.set_content(http::JsonErrorResponse(status, reason).body, kJson);
 }
 
 void SeeOther(Response& res, const std::string& location) {

@@ -117,9 +117,9 @@ const std::vector<SettingSpec>& GatewaySettingSpecs() {
        "stands for every address the name resolves to"},
       {"TELEGATE_MAX_BODY_BYTES", "max_body_bytes", "1048576",
        "largest webhook body accepted (413 beyond)"},
-      {"TELEGATE_HTTP_THREADS", "http_threads", "128",
-       "webhook requests handled at once (Telegram opens up to 100 "
-       "connections); idle connections hold no thread"},
+      {"TELEGATE_HTTP_THREADS", "http_threads", "",
+       "removed: ignored with a warning (no thread waits for a webhook's "
+       "ack any more)"},
       {"TELEGATE_HTTP_HEADER_TIMEOUT_MS", "http_header_timeout_ms", "10000",
        "a request's head (and a TLS handshake) must arrive within this"},
       {"TELEGATE_HTTP_BODY_TIMEOUT_MS", "http_body_timeout_ms", "30000",
@@ -182,9 +182,11 @@ absl::StatusOr<GatewayConfig> LoadGatewayConfig(const Settings& settings) {
   ASSIGN_OR_RETURN(c.worker_targets, ParseWorkerTargets(c.worker_address));
   ASSIGN_OR_RETURN(c.max_body_bytes, settings.GetInt("TELEGATE_MAX_BODY_BYTES",
                                                      1024, 64 << 20));
-  ASSIGN_OR_RETURN(int64_t threads,
-                   settings.GetInt("TELEGATE_HTTP_THREADS", 4, 4096));
-  c.http_threads = static_cast<int>(threads);
+  if (!settings.Get("TELEGATE_HTTP_THREADS").empty()) {
+    c.warnings.push_back(
+        "TELEGATE_HTTP_THREADS (--http_threads) is no longer used and is "
+        "ignored: webhooks wait for their acks without holding a thread");
+  }
   ASSIGN_OR_RETURN(c.ack_timeout_ms,
                    settings.GetInt("TELEGATE_ACK_TIMEOUT_MS", 100, 55000));
   ASSIGN_OR_RETURN(int64_t retry,

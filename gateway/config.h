@@ -21,7 +21,6 @@ struct GatewayConfig {
   std::string worker_address;  // as given: a comma-separated list
   std::vector<std::string> worker_targets;  // its entries (worker_pool.h)
   int64_t max_body_bytes = 1 << 20;
-  int http_threads = 128;
   int64_t ack_timeout_ms = 10000;
   int retry_after_seconds = 1;
   std::string environment;
@@ -34,7 +33,11 @@ struct GatewayConfig {
   // Intake mode, bot token, webhook registration (telegram_config.h).
   TelegramConfig telegram;
 
-  // The public listener facing the internet (public_listener.h).
+  // What main.cc logs once at start (settings given that mean nothing any
+  // more); one line each.
+  std::vector<std::string> warnings;
+
+  // The public listener facing the internet (http/server/listener.h).
   int64_t header_timeout_ms = 10000;
   int64_t body_timeout_ms = 30000;
   int64_t idle_timeout_ms = 60000;

@@ -30,13 +30,14 @@ void Configure(httplib::Server& server, int threads, size_t max_body) {
                          : res.status == 413 ? "request body too large"
                          : res.status == 405 ? "method not allowed"
                                              : "malformed HTTP request";
-    res.set_content(ErrorBody(reason), kJson);
+    res.set_content(http::JsonErrorResponse(res.status, reason).body, kJson);
     return httplib::Server::HandlerResponse::Handled;
   }));
   server.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         res.status = 500;
-        res.set_content(ErrorBody("internal error"), kJson);
+        res.set_content(http::JsonErrorResponse(500, "internal error").body,
+                        kJson);
       });
 }
 
@@ -46,13 +47,12 @@ absl::StatusOr<int> Bind(httplib::Server& server, const std::string& address) {
   return BindHttpServer(server, hp->host, hp->port);
 }
 
-PublicListenerOptions ListenerOptions(const GatewayConfig& c,
-                                      PublicListenerStats* stats) {
-  PublicListenerOptions o;
+http::ListenerOptions ListenerOptions(const GatewayConfig& c,
+                                      http::ListenerStats* stats) {
+  http::ListenerOptions o;
   HostPort hp = *ParseHostPort(c.listen);  // validated by LoadGatewayConfig
   o.host = hp.host;
   o.port = hp.port;
-  o.handler_threads = c.http_threads;
   o.max_body_bytes = static_cast<size_t>(c.max_body_bytes);
   o.header_timeout = absl::Milliseconds(c.header_timeout_ms);
   o.body_timeout = absl::Milliseconds(c.body_timeout_ms);
@@ -61,6 +61,7 @@ PublicListenerOptions ListenerOptions(const GatewayConfig& c,
   o.tls_cert_file = c.tls_cert_file;
   o.tls_key_file = c.tls_key_file;
   o.stats = stats;
+  o.log_component = "gateway";
   return o;
 }
 
@@ -72,12 +73,12 @@ GatewayServer::GatewayServer(GatewayConfig config, UpdateSink* sink,
     : config_(std::move(config)),
       own_stats_(stats == nullptr ? std::make_unique<GatewayStats>() : nullptr),
       stats_(stats == nullptr ? own_stats_.get() : stats),
-      webhook_(config_.webhook_secret, sink, config_.retry_after_seconds,
-               stats_),
-      public_routes_(config_.webhook_path, config_.webhook_secret,
-                     SourceFilter({config_.allowed_sources,
-                                   config_.trusted_proxies}),
-                     &webhook_, stats_),
+      public_routes_(
+          PublicRoutesOptions{
+              config_.webhook_path, config_.webhook_secret,
+              SourceFilter({config_.allowed_sources, config_.trusted_proxies}),
+              config_.retry_after_seconds},
+          sink, stats_),
       admin_routes_(admin, config_.environment),
       events_(admin, &stopping_, events_options),
       auth_(config_.admin_token),
@@ -85,13 +86,13 @@ GatewayServer::GatewayServer(GatewayConfig config, UpdateSink* sink,
   if (!config_.emulator_url.empty()) {
     playground_ = std::make_unique<Playground>(config_.emulator_url);
   }
-  public_ = std::make_unique<PublicListener>(
+  public_ = std::make_unique<http::Listener>(
       ListenerOptions(config_, &listener_stats_),
-      [this](const PublicRequest& head) {
+      [this](const http::Request& head) {
         return public_routes_.CheckHead(head);
       },
-      [this](PublicRequest request) {
-        return public_routes_.Handle(std::move(request));
+      [this](http::Request request, http::Respond respond) {
+        public_routes_.Handle(std::move(request), std::move(respond));
       });
   RegisterGatewayMetrics(stats_, &metrics_);
   RegisterListenerMetrics(&listener_stats_, &metrics_);
@@ -124,7 +125,7 @@ absl::StatusOr<BoundPorts> GatewayServer::Start() {
 }
 
 void GatewayServer::Shutdown() {
-  webhook_.Drain();
+  public_routes_.Drain();
   if (!stopping_.HasBeenNotified()) stopping_.Notify();  // ends event streams
   public_->Stop();
   if (admin_thread_.joinable()) {

@@ -1,10 +1,11 @@
-// GatewayServer: the gateway's two HTTP listeners. Public (PublicListener,
-// event-driven, optionally TLS): the webhook and /healthz only, answered by
-// PublicRoutes. Admin (cpp-httplib, admin_http.h): the panel, /health,
-// the actions, /api/..., the /api/events stream and /metrics. Handlers
-// translate HTTP to WebhookHandler and AdminRoutes and nothing more. Start
-// once; Shutdown drains (new webhooks get 503), ends open event streams,
-// finishes requests in flight and joins the listener threads.
+// GatewayServer: the gateway's two HTTP listeners. Public (http::Listener,
+// event-driven, optionally TLS, no thread waits for an ack): the webhook
+// and /healthz only, answered by PublicRoutes. Admin (cpp-httplib,
+// admin_http.h): the panel, /health, the actions, /api/..., the
+// /api/events stream and /metrics. Handlers translate HTTP to PublicRoutes
+// and AdminRoutes and nothing more. Start once; Shutdown drains (new
+// webhooks get 503), ends open event streams, lets webhooks in flight be
+// answered (bounded) and joins the listener threads.
 #ifndef TELEGATE_GATEWAY_GATEWAY_SERVER_H_
 #define TELEGATE_GATEWAY_GATEWAY_SERVER_H_
 
@@ -20,11 +21,10 @@
 #include "gateway/config.h"
 #include "gateway/gateway_stats.h"
 #include "gateway/playground.h"
-#include "gateway/public_listener.h"
+#include "http/server/listener.h"
 #include "gateway/public_routes.h"
 #include "gateway/status_events.h"
 #include "gateway/update_sink.h"
-#include "gateway/webhook_handler.h"
 
 namespace httplib {
 class Server;
@@ -61,14 +61,13 @@ class GatewayServer {
   GatewayStats* const stats_;
   MetricsRegistry metrics_;
   absl::Notification stopping_;
-  WebhookHandler webhook_;
   PublicRoutes public_routes_;
-  PublicListenerStats listener_stats_;
+  http::ListenerStats listener_stats_;
   AdminRoutes admin_routes_;
   StatusEvents events_;
   AdminAuth auth_;
   std::unique_ptr<Playground> playground_;
-  std::unique_ptr<PublicListener> public_;
+  std::unique_ptr<http::Listener> public_;
   std::unique_ptr<httplib::Server> admin_;
   std::thread admin_thread_;
 };

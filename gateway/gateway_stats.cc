@@ -81,40 +81,40 @@ void RegisterGatewayMetrics(GatewayStats* stats, MetricsRegistry* registry) {
                 });
 }
 
-void RegisterListenerMetrics(PublicListenerStats* stats,
+void RegisterListenerMetrics(http::ListenerStats* stats,
                              MetricsRegistry* registry) {
   using Type = MetricsRegistry::Type;
   registry->Add(Type::kGauge, "telegate_gateway_http_connections_open",
                 "Open connections on the public listener", {}, [stats] {
                   return static_cast<double>(stats->connections_open.load());
                 });
-  static constexpr CounterField<PublicListenerStats, int64_t> kCounters[] = {
+  static constexpr CounterField<http::ListenerStats, int64_t> kCounters[] = {
       {"telegate_gateway_http_connections_accepted_total",
        "Connections accepted on the public listener",
-       &PublicListenerStats::connections_accepted},
+       &http::ListenerStats::connections_accepted},
       {"telegate_gateway_http_connections_refused_total",
        "Connections closed at once: at the cap with none idle",
-       &PublicListenerStats::connections_refused},
+       &http::ListenerStats::connections_refused},
       {"telegate_gateway_http_connections_evicted_total",
        "Idle connections closed to make room under the cap",
-       &PublicListenerStats::connections_evicted},
+       &http::ListenerStats::connections_evicted},
       {"telegate_gateway_http_header_timeouts_total",
        "Connections cut because a request head (or TLS handshake) was late",
-       &PublicListenerStats::header_timeouts},
+       &http::ListenerStats::header_timeouts},
       {"telegate_gateway_http_body_timeouts_total",
        "Connections cut because a request body was late",
-       &PublicListenerStats::body_timeouts},
+       &http::ListenerStats::body_timeouts},
       {"telegate_gateway_http_idle_timeouts_total",
        "Idle keep-alive connections closed",
-       &PublicListenerStats::idle_timeouts},
+       &http::ListenerStats::idle_timeouts},
       {"telegate_gateway_http_too_large_total",
        "Requests refused with 413 before their body was read",
-       &PublicListenerStats::too_large},
+       &http::ListenerStats::too_large},
       {"telegate_gateway_http_malformed_total",
        "Requests the HTTP parser refused (400/431)",
-       &PublicListenerStats::malformed},
+       &http::ListenerStats::malformed},
       {"telegate_gateway_http_tls_handshake_failures_total",
-       "TLS handshakes that failed", &PublicListenerStats::tls_handshake_failures},
+       "TLS handshakes that failed", &http::ListenerStats::tls_handshake_failures},
   };
   AddCounters(stats, kCounters, registry);
 }

@@ -1,6 +1,6 @@
 // GatewayStats: the gateway's own counters (webhook answers, worker acks,
-// the worker stream), plain atomics bumped by the webhook route, the
-// WebhookHandler and the WorkerLink, and exported to Prometheus through
+// the worker stream), plain atomics bumped by the webhook routes and
+// the WorkerLink, and exported to Prometheus through
 // registry callbacks (no second copy). Thread-safe; must outlive every
 // object given a pointer to it and the registry it is registered with.
 #ifndef TELEGATE_GATEWAY_GATEWAY_STATS_H_
@@ -11,7 +11,7 @@
 #include <cstdint>
 
 #include "common/metrics.h"
-#include "gateway/public_listener.h"
+#include "http/server/listener.h"
 
 namespace telegate::gateway {
 
@@ -54,7 +54,7 @@ struct PollerStats;
 void RegisterPollerMetrics(const PollerStats* stats, MetricsRegistry* registry);
 
 // The public listener's connection counters as telegate_gateway_http_*.
-void RegisterListenerMetrics(PublicListenerStats* stats,
+void RegisterListenerMetrics(http::ListenerStats* stats,
                              MetricsRegistry* registry);
 
 }  // namespace telegate::gateway

@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   }
   SetUpProcess(config.log_level, {config.webhook_secret, config.admin_token,
                                   config.telegram.bot_token});
+  for (const std::string& warning : config.warnings) {
+    log::Warn("gateway", "setting_ignored", {{"note", warning}});
+  }
 
   gateway::GatewayStats stats;
   gateway::WorkerPoolOptions pool_options;

@@ -53,6 +53,10 @@ void Poller::Start() {
 
 void Poller::Stop() {
   if (!stopping_.HasBeenNotified()) stopping_.Notify();
+  {
+    absl::MutexLock lock(&acks_->mu);
+    acks_->stopping = true;
+  }
   if (!thread_.joinable()) return;
   // A Cancel may land between two calls and miss the long poll: repeat it
   // until the loop has left.
@@ -139,7 +143,9 @@ bool Poller::DeliverOne(const nlohmann::json& update) {
     return true;
   }
   while (!stopping_.HasBeenNotified()) {
-    absl::StatusOr<Ack> ack = sink_->Deliver(*parsed, body);
+    std::optional<absl::StatusOr<Ack>> answer = DeliverAndAwait(*parsed, body);
+    if (!answer.has_value()) break;  // stopping
+    const absl::StatusOr<Ack>& ack = *answer;
     if (ack.ok() &&
         (ack->result() == Ack::ACCEPTED || ack->result() == Ack::DUPLICATE)) {
       ++stats_.updates_delivered;
@@ -167,6 +173,29 @@ bool Poller::DeliverOne(const nlohmann::json& update) {
     Backoff(retry_after);
   }
   return false;
+}
+
+std::optional<absl::StatusOr<Ack>> Poller::DeliverAndAwait(
+    const ParsedUpdate& update, std::string payload) {
+  const uint64_t id = ++deliveries_;
+  {
+    absl::MutexLock lock(&acks_->mu);
+    acks_->expected = id;
+    acks_->ack.reset();
+  }
+  sink_->Deliver(update, std::move(payload),
+                 [slot = acks_, id](absl::StatusOr<Ack> ack) {
+                   absl::MutexLock lock(&slot->mu);
+                   if (slot->expected == id) slot->ack = std::move(ack);
+                 });
+  AckSlot& slot = *acks_;
+  absl::MutexLock lock(&slot.mu);
+  auto answered = [&slot]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) {
+    return slot.ack.has_value() || slot.stopping;
+  };
+  slot.mu.Await(absl::Condition(&answered));
+  if (!slot.ack.has_value()) return std::nullopt;
+  return std::move(slot.ack);
 }
 
 }  // namespace telegate::gateway

@@ -1,13 +1,15 @@
 // Poller: polling mode's intake. Its own thread long-polls getUpdates
 // through a BotApiClient, hands each update IN ORDER to the UpdateSink
-// (blocking Deliver -> Ack) and moves the offset only past updates the
-// worker acknowledged (ACCEPTED or DUPLICATE) or that can never succeed
+// (the same asynchronous Deliver as webhooks; the next update goes only
+// once the previous one's ack came) and moves the offset only past updates
+// the worker acknowledged (ACCEPTED or DUPLICATE) or that can never succeed
 // (malformed, REJECTED). Unconfirmed updates stay with Telegram, which
 // serves them again after a crash. Failures back off: retry_after when
 // given, else exponential with jitter (100 ms ... 5 s by default).
 // Thread-safety: Start/Stop from one thread; stats() and offset() from any.
 // Lifetime: `client` is owned; `sink` must outlive the Poller; no call to
-// the sink or the client after Stop returns (the destructor stops).
+// the sink or the client after Stop returns (the destructor stops); an ack
+// that comes after Stop is dropped harmlessly.
 #ifndef TELEGATE_GATEWAY_POLLER_H_
 #define TELEGATE_GATEWAY_POLLER_H_
 
@@ -15,10 +17,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/bot_api_client.h"
@@ -61,9 +67,9 @@ class Poller {
   Poller& operator=(const Poller&) = delete;
 
   void Start();
-  // Interrupts a long poll (cancelling the client call) and a backoff wait,
-  // then joins. A Deliver in progress finishes first (bounded by the sink's
-  // ack timeout). Idempotent.
+  // Interrupts a long poll (cancelling the client call), a backoff wait and
+  // the wait for an ack (that update stays unconfirmed), then joins.
+  // Idempotent.
   void Stop();
 
   const PollerStats& stats() const { return stats_; }
@@ -75,7 +81,20 @@ class Poller {
   // Delivers one update until acknowledged, skipped or stopping; true when
   // the offset may move past it.
   bool DeliverOne(const nlohmann::json& update);
+  // Delivers through the sink and waits for the ack; nullopt when stopping
+  // first.
+  std::optional<absl::StatusOr<telegate::v1::Ack>> DeliverAndAwait(
+      const ParsedUpdate& update, std::string payload);
   void Backoff(int retry_after_seconds);
+
+  // Where acks land; shared with the sink's callbacks, which may outlive
+  // the Poller.
+  struct AckSlot {
+    absl::Mutex mu;
+    bool stopping ABSL_GUARDED_BY(mu) = false;
+    uint64_t expected ABSL_GUARDED_BY(mu) = 0;  // the delivery awaited
+    std::optional<absl::StatusOr<telegate::v1::Ack>> ack ABSL_GUARDED_BY(mu);
+  };
 
   const std::unique_ptr<BotApiClient> client_;
   UpdateSink* const sink_;
@@ -84,6 +103,8 @@ class Poller {
   std::atomic<int64_t> offset_{0};
   int failures_ = 0;  // consecutive; poll thread only
 
+  const std::shared_ptr<AckSlot> acks_ = std::make_shared<AckSlot>();
+  uint64_t deliveries_ = 0;  // poll thread only
   absl::Notification stopping_;
   absl::Notification done_;
   std::thread thread_;

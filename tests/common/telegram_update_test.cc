@@ -83,10 +83,69 @@ TEST(ParseUpdateTest, RejectsDeepNestingWithoutRecursing) {
 }
 
 TEST(ParseUpdateTest, LargestUpdateIdAccepted) {
+  // 2^53-1: the Bot API's identifiers have at most 52 significant bits.
   absl::StatusOr<ParsedUpdate> u =
-      ParseUpdate(R"({"update_id":9223372036854775807})");
-  ASSERT_TRUE(u.ok());
-  EXPECT_EQ(u->update_id, INT64_MAX);
+      ParseUpdate(R"({"update_id":9007199254740991})");
+  ASSERT_TRUE(u.ok()) << u.status();
+  EXPECT_EQ(u->update_id, kMaxUpdateId);
+  EXPECT_EQ(u->update_id, 9007199254740991);
+  EXPECT_EQ(u->chat_key, "x:9007199254740991");
+}
+
+TEST(ParseUpdateTest, UpdateIdBeyondTwoToThe53Refused) {
+  // Not exact in most JSON consumers (doubles); Telegram never sends one.
+  EXPECT_EQ(ReasonFor(R"({"update_id":9007199254740992})"),
+            "update_id is out of range");
+  EXPECT_EQ(ReasonFor(R"({"update_id":9007199254740993})"),
+            "update_id is out of range");
+  EXPECT_EQ(ReasonFor(R"({"update_id":9223372036854775807})"),
+            "update_id is out of range");
+}
+
+TEST(ParseUpdateTest, RepeatedKeysCountWithTheirLastValue) {
+  // As a DOM parser would keep them.
+  EXPECT_EQ(ParseUpdate(R"({"update_id":"x","update_id":5})")->update_id, 5);
+  EXPECT_EQ(ReasonFor(R"({"update_id":5,"update_id":"x"})"),
+            "update_id must be an integer");
+  EXPECT_EQ(ReasonFor(R"({"update_id":5,"update_id":{"a":1}})"),
+            "update_id must be an integer");
+  EXPECT_EQ(ParseUpdate(R"({"update_id":1,"message":{"chat":{"id":7}},)"
+                        R"("message":{"text":"t"}})")
+                ->chat_key,
+            "x:1");
+  EXPECT_EQ(ParseUpdate(R"({"update_id":1,"message":{"chat":{"id":7},)"
+                        R"("chat":{"id":8}}})")
+                ->chat_key,
+            "c:8");
+  EXPECT_EQ(ParseUpdate(R"({"update_id":1,"message":{"chat":{"id":7,)"
+                        R"("id":"s"}}})")
+                ->chat_key,
+            "x:1");
+  EXPECT_EQ(ParseUpdate(R"({"update_id":1,"message":[],)"
+                        R"("message":{"chat":{"id":9}}})")
+                ->chat_key,
+            "c:9");
+}
+
+TEST(ParseUpdateTest, IdsOutsideTheirPlaceDoNotRoute) {
+  // Only update.<field>.<holder>.id counts, not ids deeper or elsewhere.
+  EXPECT_EQ(ParseUpdate(R"({"update_id":2,"chat":{"id":5}})")->chat_key,
+            "x:2");
+  EXPECT_EQ(ParseUpdate(R"({"update_id":2,"message":{"reply":)"
+                        R"({"chat":{"id":5}}}})")
+                ->chat_key,
+            "x:2");
+  EXPECT_EQ(ParseUpdate(R"({"update_id":2,"message":{"chat":{"x":)"
+                        R"({"id":5}}}})")
+                ->chat_key,
+            "x:2");
+  EXPECT_EQ(ParseUpdate(R"({"update_id":2,"x":{"message":{"chat":)"
+                        R"({"id":5}}}})")
+                ->chat_key,
+            "x:2");
+  EXPECT_EQ(ParseUpdate(R"({"update_id":2,"message":{"from":{"id":5}}})")
+                ->chat_key,
+            "x:2");
 }
 
 TEST(ParseUpdateTest, MalformedJson) {
@@ -258,9 +317,11 @@ TEST(ChatKeyOfTest, WrongShapesFallBackToUpdateId) {
 }
 
 TEST(ChatKeyOfTest, AnyJsonValueIsSafe) {
-  for (const char* text : {"null", "[]", "[1]", "5", R"("s")", "{}"}) {
-    EXPECT_EQ(ChatKeyOf(nlohmann::json::parse(text), 3), "x:3") << text;
+  for (const char* text : {"null", "[]", "[1]", "5", R"("s")", "{}", "",
+                           "{", "[[[", R"([{"message":{"chat":{"id":1}}}])"}) {
+    EXPECT_EQ(ChatKeyOf(text, 3), "x:3") << text;
   }
+  EXPECT_EQ(ChatKeyOf(R"({"message":{"chat":{"id":1}}})", 3), "c:1");
 }
 
 TEST(ChatKeyOfTest, ExtremeIntegerIds) {

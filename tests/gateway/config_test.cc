@@ -45,7 +45,7 @@ TEST(GatewayConfigTest, Defaults) {
   EXPECT_EQ(c->admin_listen, "127.0.0.1:8081");
   EXPECT_EQ(c->worker_address, "127.0.0.1:50051");
   EXPECT_EQ(c->max_body_bytes, 1048576);
-  EXPECT_EQ(c->http_threads, 128);
+  EXPECT_TRUE(c->warnings.empty());
   EXPECT_EQ(c->ack_timeout_ms, 10000);
   EXPECT_EQ(c->retry_after_seconds, 1);
   EXPECT_EQ(c->environment, "development");
@@ -70,7 +70,9 @@ TEST(GatewayConfigTest, Overrides) {
   EXPECT_EQ(c->admin_listen, "[::1]:9000");
   EXPECT_EQ(c->worker_address, "worker:50051");
   EXPECT_EQ(c->max_body_bytes, 2048);
-  EXPECT_EQ(c->http_threads, 8);
+  // Removed: accepted and ignored, with one warning.
+  ASSERT_EQ(c->warnings.size(), 1u);
+  EXPECT_NE(c->warnings[0].find("TELEGATE_HTTP_THREADS"), std::string::npos);
   EXPECT_EQ(c->ack_timeout_ms, 500);
   EXPECT_EQ(c->retry_after_seconds, 3);
   EXPECT_EQ(c->environment, "staging");
@@ -93,7 +95,6 @@ TEST(GatewayConfigTest, OtherBadValuesNameTheSetting) {
   const std::map<std::string, std::string> bad[] = {
       {{"TELEGATE_WEBHOOK_PATH", "webhook"}},
       {{"TELEGATE_MAX_BODY_BYTES", "10"}},
-      {{"TELEGATE_HTTP_THREADS", "1"}},
       {{"TELEGATE_ACK_TIMEOUT_MS", "60000"}},
       {{"TELEGATE_RETRY_AFTER_SECONDS", "0"}},
       {{"TELEGATE_LOG_LEVEL", "loud"}},
@@ -127,6 +128,26 @@ TEST(GatewayConfigTest, AdminTokenAndEmulatorUrlAreOptional) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->admin_token, "admin-Token.42/x");
   EXPECT_EQ(c->emulator_url, "http://127.0.0.1:8090");  // trailing '/' dropped
+}
+
+TEST(GatewayConfigTest, RemovedHttpThreadsFlagIsIgnoredWithOneWarning) {
+  // Old command lines and compose files keep starting.
+  const char* argv[] = {"telegate-gateway", "--http_threads=64",
+                        "--webhook_secret=abcdefgh"};
+  const char* envp[] = {"TELEGATE_HTTP_THREADS=", nullptr};
+  absl::StatusOr<Settings> settings =
+      Settings::Load(GatewaySettingSpecs(), 3, argv, envp);
+  ASSERT_TRUE(settings.ok()) << settings.status();
+  absl::StatusOr<GatewayConfig> c = LoadGatewayConfig(*settings);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->warnings.size(), 1u);
+  // Set but empty (compose passes it through that way): no warning.
+  const char* no_flags[] = {"telegate-gateway", "--webhook_secret=abcdefgh"};
+  settings = Settings::Load(GatewaySettingSpecs(), 2, no_flags, envp);
+  ASSERT_TRUE(settings.ok()) << settings.status();
+  c = LoadGatewayConfig(*settings);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->warnings.empty());
 }
 
 TEST(GatewayConfigTest, PublicListenerSettings) {

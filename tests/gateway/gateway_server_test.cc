@@ -4,12 +4,16 @@
 
 #include <httplib.h>
 
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/gateway/fake_admin_backend.h"
 #include "tests/gateway/fake_update_sink.h"
+#include "tests/gateway/raw_http_client.h"
 
 namespace telegate::gateway {
 namespace {
@@ -32,7 +36,6 @@ class GatewayServerTest : public ::testing::Test {
     config.listen = "127.0.0.1:0";
     config.admin_listen = "127.0.0.1:0";
     config.max_body_bytes = kMaxBody;
-    config.http_threads = 4;
     config.retry_after_seconds = 2;
     config.environment = "test";
     server_ = std::make_unique<GatewayServer>(config, &sink_, &backend_);
@@ -41,6 +44,7 @@ class GatewayServerTest : public ::testing::Test {
     ASSERT_GT(ports->public_port, 0);
     ASSERT_GT(ports->admin_port, 0);
     ASSERT_NE(ports->public_port, ports->admin_port);
+    public_port_ = ports->public_port;
     public_ = std::make_unique<httplib::Client>("127.0.0.1", ports->public_port);
     admin_ = std::make_unique<httplib::Client>("127.0.0.1", ports->admin_port);
     for (httplib::Client* c : {public_.get(), admin_.get()}) {
@@ -80,6 +84,7 @@ class GatewayServerTest : public ::testing::Test {
   FakeUpdateSink sink_;
   FakeAdminBackend backend_;
   std::unique_ptr<GatewayServer> server_;
+  int public_port_ = 0;
   std::unique_ptr<httplib::Client> public_;
   std::unique_ptr<httplib::Client> admin_;
 };
@@ -105,6 +110,36 @@ TEST_F(GatewayServerTest, OverloadedWorkerGives503WithRetryAfter) {
   httplib::Result res = PostWebhook(kUpdate);
   ExpectJsonError(res, 503);
   EXPECT_EQ(res->get_header_value("Retry-After"), "7");
+}
+
+TEST_F(GatewayServerTest, HundredsOfWebhooksAwaitTheirAcksAtOnce) {
+  // The sink acks only once all 300 have arrived: with a thread (or any
+  // fixed resource) held per webhook until its ack, this would stall.
+  testing::RaiseFileLimit(4096);
+  constexpr size_t kWebhooks = 300;
+  sink_.HoldAnswers();
+  std::vector<std::unique_ptr<testing::RawClient>> clients;
+  for (size_t i = 0; i < kWebhooks; ++i) {
+    auto client = testing::RawClient::Connect(public_port_);
+    ASSERT_NE(client, nullptr) << i;
+    std::string body = absl::StrCat(R"({"update_id":)", i + 1,
+                                    R"(,"message":{"chat":{"id":)", i, "}}}");
+    ASSERT_TRUE(client->Send(absl::StrCat(
+        "POST /webhook HTTP/1.1\r\nHost: x\r\n"
+        "Content-Type: application/json\r\n"
+        "X-Telegram-Bot-Api-Secret-Token: ",
+        kSecret, "\r\nContent-Length: ", body.size(), "\r\n\r\n", body)));
+    clients.push_back(std::move(client));
+  }
+  ASSERT_TRUE(sink_.AwaitHeld(kWebhooks));
+  sink_.Release();
+  for (size_t i = 0; i < kWebhooks; ++i) {
+    std::optional<testing::RawResponse> res = clients[i]->ReadResponse();
+    ASSERT_TRUE(res.has_value()) << i;
+    EXPECT_EQ(res->status, 200) << i;
+    EXPECT_EQ(res->body, R"({"ok":true})");
+  }
+  EXPECT_EQ(sink_.deliveries().size(), kWebhooks);
 }
 
 TEST_F(GatewayServerTest, BodyOverTheLimitIs413) {

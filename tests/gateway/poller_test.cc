@@ -203,6 +203,36 @@ TEST_F(PollerTest, StopInterruptsALongPollAndABackoff) {
   EXPECT_TRUE(idle.deliveries().empty());
 }
 
+TEST_F(PollerTest, NextUpdateGoesOnlyAfterTheAckOfThePrevious) {
+  StartPoller();
+  sink_.HoldAnswers();
+  client_->ThenUpdates(json::array({Message(1, 1), Message(2, 2)}));
+  poller_->Start();
+  ASSERT_TRUE(sink_.AwaitHeld(1));
+  // The ack comes later from another thread; until then 2 waits.
+  EXPECT_EQ(DeliveredIds(sink_), (std::vector<int64_t>{1}));
+  EXPECT_EQ(poller_->offset(), 0);
+  sink_.Release();
+  ASSERT_TRUE(client_->WaitForCalls("getUpdates", 2));
+  poller_->Stop();
+  EXPECT_EQ(DeliveredIds(sink_), (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(client_->calls()[1].params["offset"], 3);
+}
+
+TEST_F(PollerTest, StopInterruptsTheWaitForAnAck) {
+  StartPoller();
+  sink_.HoldAnswers();
+  client_->ThenUpdates(json::array({Message(1, 1)}));
+  poller_->Start();
+  ASSERT_TRUE(sink_.AwaitHeld(1));
+  poller_->Stop();  // returns without the ack: Telegram keeps update 1
+  EXPECT_EQ(poller_->offset(), 0);
+  EXPECT_EQ(poller_->stats().updates_delivered.load(), 0u);
+  poller_.reset();
+  sink_.Release();  // the late ack lands nowhere, harmlessly
+  EXPECT_EQ(DeliveredIds(sink_), (std::vector<int64_t>{1}));
+}
+
 TEST(PollBackoffTest, RetryAfterWinsElseDoublesUpToTheCap) {
   const absl::Duration lo = absl::Milliseconds(100), hi = absl::Seconds(5);
   EXPECT_EQ(PollBackoff(1, 9, lo, hi, 0.5), absl::Seconds(9));

@@ -35,7 +35,6 @@ struct TestGateway {
     config.webhook_secret = kTestSecret;
     config.listen = "127.0.0.1:0";
     config.admin_listen = "127.0.0.1:0";
-    config.http_threads = 8;
     config.max_body_bytes = options.max_body_bytes;
     config.environment = "test";
     config.admin_token = options.admin_token;

@@ -1,4 +1,4 @@
-// PublicListener over real loopback sockets: echo, HeadCheck, size limits,
+// Listener over real loopback sockets: echo, HeadCheck, size limits,
 // malformed input, the head/body/idle deadlines (slowloris), keep-alive,
 // HTTP/1.0, pipelining, Expect: 100-continue, handler exceptions.
 #include <httplib.h>
@@ -6,29 +6,31 @@
 #include <atomic>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
-#include "tests/gateway/public_listener_fixture.h"
+#include "tests/http/server/listener_fixture.h"
 
-namespace telegate::gateway {
+namespace telegate::http {
 namespace {
 
 using testing::RawClient;
 
-TEST(PublicListenerTest, EchoesBodyToHttplibClient) {
+TEST(ListenerTest, EchoesBodyToHttplibClient) {
   std::atomic<bool> saw_head{false};
   TestListener server(
       TestOptions(),
-      [&](PublicRequest request) {
+      [&](Request request, Respond respond) {
         EXPECT_EQ(request.method, "POST");
         EXPECT_EQ(request.path, "/hook");
         EXPECT_EQ(request.peer_ip, "127.0.0.1");
         const std::string* type = request.Header("content-type");
         EXPECT_TRUE(type != nullptr && *type == "application/json");
-        return EchoHandler(std::move(request));
+        respond(Echo(std::move(request)));
       },
-      [&](const PublicRequest& head) -> std::optional<PublicResponse> {
+      [&](const Request& head) -> std::optional<Response> {
         saw_head = head.body.empty() && head.path == "/hook";
         return std::nullopt;
       });
@@ -46,15 +48,15 @@ TEST(PublicListenerTest, EchoesBodyToHttplibClient) {
   EXPECT_EQ(server.stats.connections_accepted, 1);  // keep-alive
 }
 
-TEST(PublicListenerTest, HeadCheckAnswersWithoutReadingTheBody) {
+TEST(ListenerTest, HeadCheckAnswersWithoutReadingTheBody) {
   std::atomic<int> handled{0};
   TestListener server(
       TestOptions(),
-      [&](PublicRequest r) {
+      [&](Request r, Respond respond) {
         ++handled;
-        return EchoHandler(std::move(r));
+        respond(Echo(std::move(r)));
       },
-      [](const PublicRequest& head) -> std::optional<PublicResponse> {
+      [](const Request& head) -> std::optional<Response> {
         if (head.Header("x-secret") == nullptr) {
           return JsonErrorResponse(401, "unauthorized");
         }
@@ -72,7 +74,7 @@ TEST(PublicListenerTest, HeadCheckAnswersWithoutReadingTheBody) {
   EXPECT_EQ(handled, 0);
 }
 
-TEST(PublicListenerTest, OversizedContentLengthGets413BeforeAnyBody) {
+TEST(ListenerTest, OversizedContentLengthGets413BeforeAnyBody) {
   TestListener server(TestOptions());
   auto client = server.Connect();
   client->Send(
@@ -97,8 +99,8 @@ std::string Chunked(int chunks, int chunk_size) {
   return out + "0\r\n\r\n";
 }
 
-TEST(PublicListenerTest, ChunkedBodyWithinTheLimitIsAccepted) {
-  PublicListenerOptions options = TestOptions();
+TEST(ListenerTest, ChunkedBodyWithinTheLimitIsAccepted) {
+  ListenerOptions options = TestOptions();
   options.max_body_bytes = 1024;
   TestListener server(options);
   auto client = server.Connect();
@@ -109,8 +111,8 @@ TEST(PublicListenerTest, ChunkedBodyWithinTheLimitIsAccepted) {
   EXPECT_EQ(res->body.size(), 800u);
 }
 
-TEST(PublicListenerTest, ChunkedBodyOverTheLimitGets413) {
-  PublicListenerOptions options = TestOptions();
+TEST(ListenerTest, ChunkedBodyOverTheLimitGets413) {
+  ListenerOptions options = TestOptions();
   options.max_body_bytes = 1024;
   TestListener server(options);
   auto client = server.Connect();
@@ -122,7 +124,7 @@ TEST(PublicListenerTest, ChunkedBodyOverTheLimitGets413) {
   EXPECT_EQ(server.stats.too_large, 1);
 }
 
-TEST(PublicListenerTest, MalformedRequestsGet400AndClose) {
+TEST(ListenerTest, MalformedRequestsGet400AndClose) {
   TestListener server(TestOptions());
   const char* inputs[] = {
       "GARBAGE\r\n\r\n",
@@ -143,8 +145,8 @@ TEST(PublicListenerTest, MalformedRequestsGet400AndClose) {
   EXPECT_EQ(server.stats.malformed, 5);
 }
 
-TEST(PublicListenerTest, OversizedHeadGets431) {
-  PublicListenerOptions options = TestOptions();
+TEST(ListenerTest, OversizedHeadGets431) {
+  ListenerOptions options = TestOptions();
   options.max_header_bytes = 1024;
   TestListener server(options);
   auto client = server.Connect();
@@ -156,8 +158,8 @@ TEST(PublicListenerTest, OversizedHeadGets431) {
   EXPECT_TRUE(client->WaitClosed());
 }
 
-TEST(PublicListenerTest, SlowlorisIsCutAfterHeaderTimeout) {
-  PublicListenerOptions options = TestOptions();
+TEST(ListenerTest, SlowlorisIsCutAfterHeaderTimeout) {
+  ListenerOptions options = TestOptions();
   options.header_timeout = absl::Seconds(1);
   TestListener server(options);
   auto client = server.Connect();
@@ -183,8 +185,8 @@ TEST(PublicListenerTest, SlowlorisIsCutAfterHeaderTimeout) {
   if (!rest.empty()) EXPECT_EQ(rest.substr(0, 12), "HTTP/1.1 408");
 }
 
-TEST(PublicListenerTest, BodyTimeoutGets408) {
-  PublicListenerOptions options = TestOptions();
+TEST(ListenerTest, BodyTimeoutGets408) {
+  ListenerOptions options = TestOptions();
   options.body_timeout = absl::Milliseconds(500);
   TestListener server(options);
   auto client = server.Connect();
@@ -197,8 +199,8 @@ TEST(PublicListenerTest, BodyTimeoutGets408) {
   EXPECT_EQ(server.stats.body_timeouts, 1);
 }
 
-TEST(PublicListenerTest, IdleKeepAliveConnectionIsClosedSilently) {
-  PublicListenerOptions options = TestOptions();
+TEST(ListenerTest, IdleKeepAliveConnectionIsClosedSilently) {
+  ListenerOptions options = TestOptions();
   options.idle_timeout = absl::Milliseconds(300);
   TestListener server(options);
   auto client = server.Connect();
@@ -212,7 +214,7 @@ TEST(PublicListenerTest, IdleKeepAliveConnectionIsClosedSilently) {
   EXPECT_EQ(server.stats.idle_timeouts, 1);
 }
 
-TEST(PublicListenerTest, Http10AndConnectionCloseEndTheConnection) {
+TEST(ListenerTest, Http10AndConnectionCloseEndTheConnection) {
   TestListener server(TestOptions());
   {
     auto client = server.Connect();
@@ -245,7 +247,7 @@ TEST(PublicListenerTest, Http10AndConnectionCloseEndTheConnection) {
   }
 }
 
-TEST(PublicListenerTest, PipelinedRequestsAreAnsweredInOrder) {
+TEST(ListenerTest, PipelinedRequestsAreAnsweredInOrder) {
   TestListener server(TestOptions());
   auto client = server.Connect();
   client->Send(PostRequest("first") + PostRequest("second") +
@@ -257,7 +259,7 @@ TEST(PublicListenerTest, PipelinedRequestsAreAnsweredInOrder) {
   }
 }
 
-TEST(PublicListenerTest, ExpectContinueGets100ThenTheAnswer) {
+TEST(ListenerTest, ExpectContinueGets100ThenTheAnswer) {
   TestListener server(TestOptions());
   auto client = server.Connect();
   client->Send(
@@ -273,8 +275,8 @@ TEST(PublicListenerTest, ExpectContinueGets100ThenTheAnswer) {
   EXPECT_EQ(res->body, "hello");
 }
 
-TEST(PublicListenerTest, HandlerExceptionGives500) {
-  TestListener server(TestOptions(), [](PublicRequest) -> PublicResponse {
+TEST(ListenerTest, HandlerExceptionGives500) {
+  TestListener server(TestOptions(), [](Request, Respond) {
     throw std::runtime_error("boom");
   });
   httplib::Client client("127.0.0.1", server.port);
@@ -284,11 +286,50 @@ TEST(PublicListenerTest, HandlerExceptionGives500) {
   EXPECT_EQ(res->body, R"({"ok":false,"error":"internal error"})");
 }
 
-TEST(PublicListenerTest, ResponseHeadersAndStatusArePassedThrough) {
-  TestListener server(TestOptions(), [](PublicRequest) {
-    PublicResponse response = JsonErrorResponse(429, "slow down");
+TEST(ListenerTest, DroppedRespondGives500AndTheConnectionGoesOn) {
+  TestListener server(TestOptions(), [](Request request, Respond respond) {
+    if (request.body == "drop") return;  // the only copy dies here
+    respond(Echo(std::move(request)));
+  });
+  httplib::Client client("127.0.0.1", server.port);
+  client.set_keep_alive(true);
+  auto dropped = client.Post("/hook", "drop", "text/plain");
+  ASSERT_TRUE(dropped);
+  EXPECT_EQ(dropped->status, 500);
+  auto next = client.Post("/hook", "next", "text/plain");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "next");
+  EXPECT_EQ(server.stats.connections_accepted, 1);
+}
+
+TEST(ListenerTest, AnswersLaterFromAnotherThreadAndOnlyOnce) {
+  std::vector<std::thread> answerers;
+  absl::Mutex mu;
+  TestListener server(TestOptions(), [&](Request request, Respond respond) {
+    absl::MutexLock lock(&mu);
+    answerers.emplace_back([request = std::move(request), respond] {
+      respond(Echo(request));
+      respond(JsonErrorResponse(500, "second answer"));  // ignored
+    });
+  });
+  httplib::Client client("127.0.0.1", server.port);
+  client.set_keep_alive(true);
+  for (int i = 0; i < 5; ++i) {
+    std::string body = absl::StrCat("n", i);
+    auto res = client.Post("/hook", body, "text/plain");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->body, body);
+  }
+  absl::MutexLock lock(&mu);
+  for (auto& t : answerers) t.join();
+}
+
+TEST(ListenerTest, ResponseHeadersAndStatusArePassedThrough) {
+  TestListener server(TestOptions(), [](Request, Respond respond) {
+    Response response = JsonErrorResponse(429, "slow down");
     response.headers.emplace_back("Retry-After", "7");
-    return response;
+    respond(std::move(response));
   });
   httplib::Client client("127.0.0.1", server.port);
   auto res = client.Post("/hook", "{}", "application/json");
@@ -298,12 +339,12 @@ TEST(PublicListenerTest, ResponseHeadersAndStatusArePassedThrough) {
   EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
 }
 
-TEST(PublicListenerTest, StartRejectsHalfATlsConfiguration) {
-  PublicListenerOptions options = TestOptions();
+TEST(ListenerTest, StartRejectsHalfATlsConfiguration) {
+  ListenerOptions options = TestOptions();
   options.tls_cert_file = "/nonexistent/cert.pem";
-  PublicListener listener(options, nullptr, EchoHandler);
+  Listener listener(options, nullptr, EchoHandler);
   EXPECT_FALSE(listener.Start().ok());
 }
 
 }  // namespace
-}  // namespace telegate::gateway
+}  // namespace telegate::http

@@ -1,9 +1,9 @@
-#include "gateway/connection_registry.h"
+#include "http/server/connection_registry.h"
 
 #include <algorithm>
 #include <utility>
 
-namespace telegate::gateway {
+namespace telegate::http {
 
 ConnectionRegistry::ConnectionRegistry(int max_connections,
                                        std::atomic<int64_t>* open_gauge)
@@ -72,4 +72,4 @@ bool ConnectionRegistry::AwaitEmpty(absl::Time deadline) const {
   return mu_.AwaitWithDeadline(absl::Condition(&empty), deadline);
 }
 
-}  // namespace telegate::gateway
+}  // namespace telegate::http

@@ -1,4 +1,4 @@
-#include "gateway/public_connection.h"
+#include "http/server/connection.h"
 
 #include <algorithm>
 #include <array>
@@ -17,13 +17,13 @@
 #include <utility>
 
 #include "common/log.h"
-#include "gateway/http_parser_setup.h"
+#include "http/server/http_parser_setup.h"
 
-namespace telegate::gateway {
+namespace telegate::http {
 namespace {
 
 namespace beast = boost::beast;
-namespace http = beast::http;
+namespace bhttp = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
@@ -51,34 +51,34 @@ enum class Phase {
 };
 
 template <class Stream>
-class Connection final
-    : public PublicConnection,
-      public std::enable_shared_from_this<Connection<Stream>> {
+class StreamConnection final
+    : public Connection,
+      public std::enable_shared_from_this<StreamConnection<Stream>> {
  public:
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
   template <class... StreamArgs>
-  explicit Connection(ConnectionContext* context, StreamArgs&&... args)
+  explicit StreamConnection(ConnectionContext* context, StreamArgs&&... args)
       : context_(context),
         options_(*context->options),
         stats_(*context->stats),
         stream_(std::forward<StreamArgs>(args)...),
         timer_(stream_.get_executor()) {}
 
-  ~Connection() override {
+  ~StreamConnection() override {
     if (id_ != 0) context_->registry->Remove(id_);
   }
 
   void Start(uint64_t id) override {
     id_ = id;
     net::dispatch(stream_.get_executor(),
-                  Bind([](Connection* c) { c->Begin(); }));
+                  Bind([](StreamConnection* c) { c->Begin(); }));
   }
   void CloseSoon() override {
-    net::post(stream_.get_executor(), Bind([](Connection* c) { c->Close(); }));
+    net::post(stream_.get_executor(), Bind([](StreamConnection* c) { c->Close(); }));
   }
   void StopSoon() override {
-    net::post(stream_.get_executor(), Bind([](Connection* c) {
+    net::post(stream_.get_executor(), Bind([](StreamConnection* c) {
                 if (c->phase_ == Phase::kStarting ||
                     c->phase_ == Phase::kHandshake ||
                     c->phase_ == Phase::kIdle || c->phase_ == Phase::kHead ||
@@ -97,7 +97,7 @@ class Connection final
       try {
         f(self.get(), std::forward<decltype(args)>(args)...);
       } catch (const std::exception& e) {
-        log::Debug("gateway", "public_connection_exception",
+        log::Debug(self->Component(), "connection_exception",
                    {{"what", e.what()}});
         self->Close();
       } catch (...) {
@@ -107,6 +107,7 @@ class Connection final
   }
 
   beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+  const std::string& Component() const { return options_.log_component; }
 
   void Begin() {
     beast::error_code ec;
@@ -122,11 +123,11 @@ class Connection final
       Arm(options_.header_timeout);
       stream_.async_handshake(
           net::ssl::stream_base::server,
-          Bind([](Connection* c, beast::error_code ec) {
+          Bind([](StreamConnection* c, beast::error_code ec) {
             c->Disarm();
             if (ec) {
               c->stats_.tls_handshake_failures.fetch_add(1);
-              log::Debug("gateway", "public_tls_handshake_failed",
+              log::Debug(c->Component(), "tls_handshake_failed",
                          {{"peer", c->peer_ip_}, {"error", ec.message()}});
               return c->Close();
             }
@@ -143,7 +144,7 @@ class Connection final
     timed_out_ = false;
     uint64_t generation = ++timer_generation_;
     timer_.expires_after(ToChrono(d));
-    timer_.async_wait(Bind([generation](Connection* c, beast::error_code ec) {
+    timer_.async_wait(Bind([generation](StreamConnection* c, beast::error_code ec) {
       if (ec || generation != c->timer_generation_ || c->closed_) return;
       c->timed_out_ = true;
       beast::error_code ignored;
@@ -160,7 +161,7 @@ class Connection final
     parser_.emplace();
     ConfigureParser(*parser_, HttpLimits{options_.max_header_bytes,
                                          options_.max_body_bytes});
-    request_ = PublicRequest{};
+    request_ = Request{};
     request_.peer_ip = peer_ip_;
     if (buffer_.size() > 0) return StartHead();  // pipelined
     phase_ = Phase::kIdle;
@@ -169,7 +170,7 @@ class Connection final
     Arm(options_.idle_timeout);
     stream_.async_read_some(
         buffer_.prepare(kFirstReadBytes),
-        Bind([](Connection* c, beast::error_code ec, size_t n) {
+        Bind([](StreamConnection* c, beast::error_code ec, size_t n) {
           c->Disarm();
           if (ec) {
             if (c->timed_out_) c->stats_.idle_timeouts.fetch_add(1);
@@ -184,9 +185,9 @@ class Connection final
     phase_ = Phase::kHead;
     context_->registry->SetBusy(id_, true, absl::Now());
     Arm(options_.header_timeout);
-    http::async_read_header(
+    bhttp::async_read_header(
         stream_, buffer_, *parser_,
-        Bind([](Connection* c, beast::error_code ec, size_t) {
+        Bind([](StreamConnection* c, beast::error_code ec, size_t) {
           c->Disarm();
           if (ec) return c->OnReadError(ec);
           c->OnHead();
@@ -195,24 +196,24 @@ class Connection final
 
   void OnHead() {
     FillRequestHead(parser_->get().base(), &request_);
-    std::optional<PublicResponse> early;
+    std::optional<Response> early;
     if (*context_->check) {
       try {
         early = (*context_->check)(request_);
       } catch (const std::exception& e) {
-        log::Warn("gateway", "public_head_check_exception",
+        log::Warn(Component(), "head_check_exception",
                   {{"what", e.what()}});
         early = JsonErrorResponse(500, "internal error");
       }
     }
     if (early) return SendAndClose(std::move(*early));
     if (!parser_->is_done() &&
-        beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+        beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
       static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
       phase_ = Phase::kWrite;
       Tcp().expires_after(ToChrono(options_.write_timeout));
       net::async_write(stream_, net::buffer(kContinue, sizeof(kContinue) - 1),
-                       Bind([](Connection* c, beast::error_code ec, size_t) {
+                       Bind([](StreamConnection* c, beast::error_code ec, size_t) {
                          c->Tcp().expires_never();
                          if (ec) return c->Close();
                          c->ReadBody();
@@ -226,8 +227,8 @@ class Connection final
     if (parser_->is_done()) return OnBody();
     phase_ = Phase::kBody;
     Arm(options_.body_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     Bind([](Connection* c, beast::error_code ec, size_t) {
+    bhttp::async_read(stream_, buffer_, *parser_,
+                     Bind([](StreamConnection* c, beast::error_code ec, size_t) {
                        c->Disarm();
                        if (ec) return c->OnReadError(ec);
                        c->OnBody();
@@ -242,21 +243,37 @@ class Connection final
     parser_.reset();
     phase_ = Phase::kHandler;
     stats_.requests.fetch_add(1);
-    auto self = this->shared_from_this();
-    context_->dispatch(std::move(request_), [self](PublicResponse response) {
-      net::post(
-          self->stream_.get_executor(),
-          self->Bind([response = std::move(response)](Connection* c) mutable {
-            c->WriteResponse(std::move(response), false);
-          }));
+    // Alive until answered or closed, whoever holds the Respond.
+    hold_ = this->shared_from_this();
+    std::weak_ptr<StreamConnection> weak = hold_;
+    Respond respond([weak, gate = context_->gate](Response response) mutable {
+      gate->RunIfOpen([&] {
+        std::shared_ptr<StreamConnection> c = weak.lock();
+        if (c == nullptr) return;
+        net::post(c->stream_.get_executor(),
+                  c->Bind([response = std::move(response)](
+                              StreamConnection* c) mutable {
+                    if (c->phase_ != Phase::kHandler) return;
+                    c->WriteResponse(std::move(response), false);
+                  }));
+      });
     });
+    try {
+      (*context_->handler)(std::move(request_), respond);
+    } catch (const std::exception& e) {
+      log::Warn(Component(), "handler_exception", {{"what", e.what()}});
+      respond(JsonErrorResponse(500, "internal error"));
+    } catch (...) {
+      log::Warn(Component(), "handler_exception");
+      respond(JsonErrorResponse(500, "internal error"));
+    }
   }
 
   void OnReadError(beast::error_code ec) {
     if (timed_out_) {
       (phase_ == Phase::kHead ? stats_.header_timeouts : stats_.body_timeouts)
           .fetch_add(1);
-      log::Debug("gateway", "public_request_timeout",
+      log::Debug(Component(), "request_timeout",
                  {{"peer", peer_ip_}, {"head", phase_ == Phase::kHead}});
       return SendAndClose(JsonErrorResponse(408, "request timeout"));
     }
@@ -282,12 +299,12 @@ class Connection final
         return Close();  // EOF, reset, TLS error: nobody to answer
     }
     log::Debug(
-        "gateway", "public_bad_request",
+        Component(), "bad_request",
         {{"peer", peer_ip_}, {"status", status}, {"error", ec.message()}});
     SendAndClose(JsonErrorResponse(status, message));
   }
 
-  void SendAndClose(PublicResponse response) {
+  void SendAndClose(Response response) {
     keep_alive_ = false;
     version_ =
         (parser_ && parser_->is_header_done() && parser_->get().version() == 10)
@@ -296,14 +313,15 @@ class Connection final
     WriteResponse(std::move(response), true);
   }
 
-  void WriteResponse(PublicResponse response, bool force_close) {
+  void WriteResponse(Response response, bool force_close) {
     if (closed_) return;
+    hold_.reset();  // the caller (Bind) keeps this alive
     response_ = {};
     response_.version(version_);
     int status = response.status;
     if (status < 100 || status > 999) status = 500;
     response_.result(static_cast<unsigned>(status));
-    response_.set(http::field::content_type, response.content_type);
+    response_.set(bhttp::field::content_type, response.content_type);
     for (const auto& [name, value] : response.headers) {
       response_.set(name, value);
     }
@@ -313,8 +331,8 @@ class Connection final
     response_.prepare_payload();
     phase_ = Phase::kWrite;
     Tcp().expires_after(ToChrono(options_.write_timeout));
-    http::async_write(stream_, response_,
-                      Bind([](Connection* c, beast::error_code ec, size_t) {
+    bhttp::async_write(stream_, response_,
+                      Bind([](StreamConnection* c, beast::error_code ec, size_t) {
                         c->Tcp().expires_never();
                         if (ec) return c->Close();
                         if (!c->response_.keep_alive()) {
@@ -341,7 +359,7 @@ class Connection final
   void Linger() {
     Tcp().async_read_some(
         net::buffer(linger_buffer_),
-        Bind([](Connection* c, beast::error_code ec, size_t n) {
+        Bind([](StreamConnection* c, beast::error_code ec, size_t n) {
           c->lingered_ += n;
           if (ec || c->lingered_ > kLingerBytes) return c->Close();
           c->Linger();
@@ -350,6 +368,8 @@ class Connection final
 
   void Close() {
     if (closed_) return;
+    // May be the last reference: released when Close returns.
+    std::shared_ptr<StreamConnection> hold = std::move(hold_);
     closed_ = true;
     phase_ = Phase::kClosed;
     ++timer_generation_;
@@ -359,14 +379,15 @@ class Connection final
   }
 
   ConnectionContext* const context_;
-  const PublicListenerOptions& options_;
-  PublicListenerStats& stats_;
+  std::shared_ptr<StreamConnection> hold_;  // while the handler answers
+  const ListenerOptions& options_;
+  ListenerStats& stats_;
   Stream stream_;
   net::steady_timer timer_;
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
-  PublicRequest request_;
-  http::response<http::string_body> response_;
+  Request request_;
+  bhttp::response<bhttp::string_body> response_;
   std::string peer_ip_;
   std::array<char, 4096> linger_buffer_{};
   size_t lingered_ = 0;
@@ -381,17 +402,17 @@ class Connection final
 
 }  // namespace
 
-std::shared_ptr<PublicConnection> MakePlainConnection(
+std::shared_ptr<Connection> MakePlainConnection(
     ConnectionContext* context, tcp::socket socket) {
-  return std::make_shared<Connection<beast::tcp_stream>>(context,
+  return std::make_shared<StreamConnection<beast::tcp_stream>>(context,
                                                          std::move(socket));
 }
 
-std::shared_ptr<PublicConnection> MakeTlsConnection(ConnectionContext* context,
+std::shared_ptr<Connection> MakeTlsConnection(ConnectionContext* context,
                                                     tcp::socket socket,
                                                     net::ssl::context& tls) {
-  return std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
+  return std::make_shared<StreamConnection<beast::ssl_stream<beast::tcp_stream>>>(
       context, std::move(socket), tls);
 }
 
-}  // namespace telegate::gateway
+}  // namespace telegate::http

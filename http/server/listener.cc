@@ -1,4 +1,4 @@
-#include "gateway/public_listener.h"
+#include "http/server/listener.h"
 
 #include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
@@ -8,7 +8,6 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <exception>
 #include <thread>
 #include <utility>
@@ -16,17 +15,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
-#include "gateway/public_connection.h"
-#include "gateway/tls_context.h"
+#include "http/server/connection.h"
+#include "http/server/tls_context.h"
 
-namespace telegate::gateway {
+namespace telegate::http {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using error_code = boost::system::error_code;
 
-struct PublicListener::Impl {
-  Impl(PublicListenerOptions options_in, HeadCheck check_in, Handler handler_in)
+struct Listener::Impl {
+  Impl(ListenerOptions options_in, HeadCheck check_in, Handler handler_in)
       : options(std::move(options_in)),
         check(std::move(check_in)),
         handler(std::move(handler_in)),
@@ -37,21 +36,17 @@ struct PublicListener::Impl {
   void DoAccept();
   void OnAccept(error_code ec, tcp::socket socket);
   void RunIo();
-  void Dispatch(PublicRequest request,
-                std::function<void(PublicResponse)> done);
 
   // Declaration order matters: the io_context (and with it every
   // connection) is destroyed before the state connections point to.
-  PublicListenerOptions options;
+  ListenerOptions options;
   HeadCheck check;
   Handler handler;
-  PublicListenerStats own_stats;
-  PublicListenerStats* stats;
+  ListenerStats own_stats;
+  ListenerStats* stats;
   ConnectionRegistry registry;
   ConnectionContext context;
-  std::atomic<bool> handlers_cancelled{false};
   std::unique_ptr<net::ssl::context> tls;
-  std::unique_ptr<net::thread_pool> pool;
   std::unique_ptr<net::io_context> io;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<net::steady_timer> accept_retry;
@@ -61,10 +56,10 @@ struct PublicListener::Impl {
   bool stopped = false;
 };
 
-absl::StatusOr<tcp::endpoint> PublicListener::Impl::Resolve() {
+absl::StatusOr<tcp::endpoint> Listener::Impl::Resolve() {
   if (options.port < 0 || options.port > 65535) {
     return absl::InvalidArgumentError(
-        absl::StrCat("public listener: bad port ", options.port));
+        absl::StrCat("listener: bad port ", options.port));
   }
   auto port = static_cast<unsigned short>(options.port);
   error_code ec;
@@ -75,23 +70,23 @@ absl::StatusOr<tcp::endpoint> PublicListener::Impl::Resolve() {
                                   tcp::resolver::passive, ec);
   if (ec || results.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("public listener: cannot resolve host ", options.host));
+        absl::StrCat("listener: cannot resolve host ", options.host));
   }
   return results.begin()->endpoint();
 }
 
-void PublicListener::Impl::DoAccept() {
+void Listener::Impl::DoAccept() {
   acceptor->async_accept(net::make_strand(*io),
                          [this](error_code ec, tcp::socket socket) {
                            OnAccept(ec, std::move(socket));
                          });
 }
 
-void PublicListener::Impl::OnAccept(error_code ec, tcp::socket socket) {
+void Listener::Impl::OnAccept(error_code ec, tcp::socket socket) {
   if (context.stopping.load()) return;
   if (ec) {
     if (ec == net::error::operation_aborted) return;
-    log::Debug("gateway", "public_accept_failed", {{"error", ec.message()}});
+    log::Debug(options.log_component, "accept_failed", {{"error", ec.message()}});
     if (ec == net::error::no_descriptors || ec == net::error::no_memory ||
         ec == net::error::no_buffer_space) {
       // Out of file descriptors: back off instead of spinning.
@@ -107,13 +102,13 @@ void PublicListener::Impl::OnAccept(error_code ec, tcp::socket socket) {
     stats->connections_accepted.fetch_add(1);
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    std::shared_ptr<PublicConnection> conn =
+    std::shared_ptr<Connection> conn =
         tls ? MakeTlsConnection(&context, std::move(socket), *tls)
             : MakePlainConnection(&context, std::move(socket));
     auto admission = registry.Admit(conn, absl::Now());
     if (!admission.admitted) {
       stats->connections_refused.fetch_add(1);
-      log::Debug("gateway", "public_connection_refused");
+      log::Debug(options.log_component, "connection_refused");
     } else {
       if (admission.evicted) {
         stats->connections_evicted.fetch_add(1);
@@ -122,69 +117,49 @@ void PublicListener::Impl::OnAccept(error_code ec, tcp::socket socket) {
       conn->Start(admission.id);
     }
   } catch (const std::exception& e) {
-    log::Warn("gateway", "public_accept_exception", {{"what", e.what()}});
+    log::Warn(options.log_component, "accept_exception", {{"what", e.what()}});
   }
   DoAccept();
 }
 
-void PublicListener::Impl::RunIo() {
+void Listener::Impl::RunIo() {
   for (;;) {
     try {
       io->run();
       return;
     } catch (const std::exception& e) {
-      log::Error("gateway", "public_io_exception", {{"what", e.what()}});
+      log::Error(options.log_component, "io_exception", {{"what", e.what()}});
     } catch (...) {
-      log::Error("gateway", "public_io_exception");
+      log::Error(options.log_component, "io_exception");
     }
   }
 }
 
-void PublicListener::Impl::Dispatch(PublicRequest request,
-                                    std::function<void(PublicResponse)> done) {
-  net::post(*pool, [this, request = std::move(request),
-                    done = std::move(done)]() mutable {
-    if (handlers_cancelled.load()) return;
-    PublicResponse response;
-    try {
-      response = handler(std::move(request));
-    } catch (const std::exception& e) {
-      log::Warn("gateway", "public_handler_exception", {{"what", e.what()}});
-      response = JsonErrorResponse(500, "internal error");
-    } catch (...) {
-      log::Warn("gateway", "public_handler_exception");
-      response = JsonErrorResponse(500, "internal error");
-    }
-    done(std::move(response));
-  });
-}
-
-PublicListener::PublicListener(PublicListenerOptions options, HeadCheck check,
+Listener::Listener(ListenerOptions options, HeadCheck check,
                                Handler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(check),
                                    std::move(handler))) {}
 
-PublicListener::~PublicListener() { Stop(); }
+Listener::~Listener() { Stop(); }
 
-const PublicListenerStats& PublicListener::stats() const {
+const ListenerStats& Listener::stats() const {
   return *impl_->stats;
 }
 
-absl::StatusOr<int> PublicListener::Start() {
+absl::StatusOr<int> Listener::Start() {
   Impl& d = *impl_;
   if (d.started) return absl::FailedPreconditionError("already started");
   const auto& o = d.options;
   if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
     return absl::InvalidArgumentError(
-        "public listener: set both the TLS certificate and key, or neither");
+        "listener: set both the TLS certificate and key, or neither");
   }
-  if (o.io_threads < 1 || o.handler_threads < 1 || o.max_connections < 1) {
+  if (o.io_threads < 1 || o.max_connections < 1) {
     return absl::InvalidArgumentError(
-        "public listener: io_threads, handler_threads and max_connections "
-        "must be at least 1");
+        "listener: io_threads and max_connections must be at least 1");
   }
   if (!d.handler) {
-    return absl::InvalidArgumentError("public listener: no handler");
+    return absl::InvalidArgumentError("listener: no handler");
   }
   if (!o.tls_cert_file.empty()) {
     auto tls = MakeServerTlsContext(o.tls_cert_file, o.tls_key_file);
@@ -209,31 +184,27 @@ absl::StatusOr<int> PublicListener::Start() {
   }
   if (ec) {
     return absl::UnavailableError(
-        absl::StrCat("public listener: cannot listen on ", o.host, ":", o.port,
+        absl::StrCat("listener: cannot listen on ", o.host, ":", o.port,
                      ": ", ec.message()));
   }
   int port = d.acceptor->local_endpoint(ec).port();
   d.context.options = &d.options;
   d.context.stats = d.stats;
   d.context.check = &d.check;
+  d.context.handler = &d.handler;
   d.context.registry = &d.registry;
-  d.context.dispatch = [&d](PublicRequest request,
-                            std::function<void(PublicResponse)> done) {
-    d.Dispatch(std::move(request), std::move(done));
-  };
-  d.pool = std::make_unique<net::thread_pool>(o.handler_threads);
   d.work.emplace(d.io->get_executor());
   d.started = true;
   net::post(d.acceptor->get_executor(), [&d] { d.DoAccept(); });
   for (int i = 0; i < o.io_threads; ++i) {
     d.io_threads.emplace_back([&d] { d.RunIo(); });
   }
-  log::Info("gateway", "public_listener_started",
+  log::Info(o.log_component, "listener_started",
             {{"port", port}, {"tls", d.tls != nullptr}});
   return port;
 }
 
-void PublicListener::Stop(absl::Duration grace) {
+void Listener::Stop(absl::Duration grace) {
   Impl& d = *impl_;
   if (!d.started || d.stopped) return;
   d.stopped = true;
@@ -246,12 +217,11 @@ void PublicListener::Stop(absl::Duration grace) {
   });
   for (auto& conn : d.registry.Snapshot()) conn->StopSoon();
   d.registry.AwaitEmpty(deadline);
-  // Past the grace period: handlers not yet started never start, running
-  // ones are waited for, every connection is closed.
-  d.handlers_cancelled.store(true);
+  // Past the grace period: every connection is closed; answers still to
+  // come are dropped.
   for (auto& conn : d.registry.Snapshot()) conn->CloseSoon();
-  d.pool->join();
   d.registry.AwaitEmpty(absl::Now() + absl::Seconds(1));
+  d.context.gate->Close();
   d.work.reset();
   d.io->stop();
   for (auto& thread : d.io_threads) thread.join();
@@ -259,9 +229,8 @@ void PublicListener::Stop(absl::Duration grace) {
   d.accept_retry.reset();
   d.acceptor.reset();
   d.io.reset();  // destroys what is left of the connections
-  d.pool.reset();
   d.tls.reset();
-  log::Info("gateway", "public_listener_stopped");
+  log::Info(d.options.log_component, "listener_stopped");
 }
 
-}  // namespace telegate::gateway
+}  // namespace telegate::http

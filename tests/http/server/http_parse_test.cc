@@ -1,15 +1,15 @@
 // ParseRequestBytes (the listener's Beast parser configuration as a pure
 // function) and ConnectionRegistry (cap and eviction bookkeeping).
-#include "gateway/http_parse.h"
+#include "http/server/http_parse.h"
 
 #include <memory>
 #include <random>
 #include <string>
 
-#include "gateway/connection_registry.h"
+#include "http/server/connection_registry.h"
 #include "gtest/gtest.h"
 
-namespace telegate::gateway {
+namespace telegate::http {
 namespace {
 
 constexpr size_t kHead = 1024;
@@ -132,4 +132,4 @@ TEST(ConnectionRegistryTest, EvictsTheLongestIdleAndRefusesWhenAllBusy) {
 }
 
 }  // namespace
-}  // namespace telegate::gateway
+}  // namespace telegate::http

@@ -1,18 +1,18 @@
-// Internal to the public listener and ParseRequestBytes: the one Beast
+// Internal to the listener and ParseRequestBytes: the one Beast
 // request-parser configuration both use, and the translation of a parsed
-// Beast header into a PublicRequest. Includes Beast: keep it out of headers
-// that the rest of the gateway includes. Stateless, thread-safe.
-#ifndef TELEGATE_GATEWAY_HTTP_PARSER_SETUP_H_
-#define TELEGATE_GATEWAY_HTTP_PARSER_SETUP_H_
+// Beast header into a Request. Includes Beast: keep it out of headers
+// that users of the listener include. Stateless, thread-safe.
+#ifndef TELEGATE_HTTP_SERVER_HTTP_PARSER_SETUP_H_
+#define TELEGATE_HTTP_SERVER_HTTP_PARSER_SETUP_H_
 
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <cstddef>
 
-#include "gateway/public_request.h"
+#include "http/server/request.h"
 
-namespace telegate::gateway {
+namespace telegate::http {
 
 using RequestParser =
     boost::beast::http::request_parser<boost::beast::http::string_body>;
@@ -28,12 +28,12 @@ void ConfigureParser(RequestParser& parser, const HttpLimits& limits);
 // Method, path (query dropped) and lower-cased headers; body and peer_ip
 // are left untouched.
 void FillRequestHead(const boost::beast::http::request_header<>& head,
-                     PublicRequest* out);
+                     Request* out);
 
 // How a parse error is answered.
 enum class ParseFailure { kMalformed, kHeadTooLarge, kBodyTooLarge, kOther };
 ParseFailure ClassifyParseError(const boost::system::error_code& ec);
 
-}  // namespace telegate::gateway
+}  // namespace telegate::http
 
-#endif  // TELEGATE_GATEWAY_HTTP_PARSER_SETUP_H_
+#endif  // TELEGATE_HTTP_SERVER_HTTP_PARSER_SETUP_H_

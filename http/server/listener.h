@@ -1,16 +1,19 @@
-// The gateway's internet-facing HTTP(S) listener for Telegram's webhook,
-// event-driven on Boost.Beast/Asio: a few io threads do accept, TLS, reads
-// and writes for every connection (idle keep-alive connections cost no
-// thread), and a separate pool runs the blocking handlers. Enforces the
-// head/body/idle/write deadlines, the body and head size limits and a cap
-// on open connections (evicting the longest-idle one).
+// An HTTP(S)/1.1 server on Boost.Beast/Asio, shared by the gateway's public
+// listener and the emulator: a few io threads do accept, TLS, reads and
+// writes for every connection (idle keep-alive connections cost no thread).
+// No thread waits for an answer: the handler runs on the io thread, must
+// not block, and answers through Respond whenever it likes (from any
+// thread). Enforces the head/body/idle/write deadlines, the body and head
+// size limits and a cap on open connections (evicting the longest-idle
+// one).
 //
-// Thread-safety: Start and Stop from one owning thread. HeadCheck runs on an
-// io thread and must not block; Handler runs on a handler thread and may
-// block. Lifetime: no callback runs after Stop (or the destructor) returns;
+// Thread-safety: Start and Stop from one owning thread. HeadCheck and
+// Handler run on io threads (concurrently for different connections when
+// io_threads > 1) and must not block. Lifetime: no callback runs after Stop
+// (or the destructor) returns, and a Respond called later does nothing;
 // options.stats, when set, must outlive the listener.
-#ifndef TELEGATE_GATEWAY_PUBLIC_LISTENER_H_
-#define TELEGATE_GATEWAY_PUBLIC_LISTENER_H_
+#ifndef TELEGATE_HTTP_SERVER_LISTENER_H_
+#define TELEGATE_HTTP_SERVER_LISTENER_H_
 
 #include <atomic>
 #include <cstddef>
@@ -22,12 +25,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "gateway/public_request.h"
+#include "http/server/request.h"
 
-namespace telegate::gateway {
+namespace telegate::http {
 
-// Counters read by the gateway's /metrics.
-struct PublicListenerStats {
+// Counters (the gateway exports them on /metrics).
+struct ListenerStats {
   std::atomic<int64_t> connections_open{0};  // gauge
   std::atomic<int64_t> connections_accepted{0};
   std::atomic<int64_t> connections_refused{0};  // over the cap, none idle
@@ -41,11 +44,10 @@ struct PublicListenerStats {
   std::atomic<int64_t> requests{0};  // handed to the Handler
 };
 
-struct PublicListenerOptions {
+struct ListenerOptions {
   std::string host = "127.0.0.1";
   int port = 0;
-  int io_threads = 1;         // asio threads: accept, read, write, TLS
-  int handler_threads = 128;  // blocking handlers
+  int io_threads = 1;  // asio threads: accept, read, write, TLS, handlers
   size_t max_body_bytes = 1 << 20;
   size_t max_header_bytes = 16 * 1024;
   // The whole request head, counted from its first byte (trickling bytes
@@ -62,24 +64,27 @@ struct PublicListenerOptions {
   // fails.
   std::string tls_cert_file;
   std::string tls_key_file;
-  PublicListenerStats* stats = nullptr;  // optional
+  ListenerStats* stats = nullptr;  // optional
+  std::string log_component = "http";  // the log lines' "component"
 };
 
-class PublicListener {
+class Listener {
  public:
   // Runs on an io thread once the head is parsed, before the body is read;
   // must not block. A returned response is sent and the connection closed
   // without reading the body. nullopt: read the body and call the handler.
   using HeadCheck =
-      std::function<std::optional<PublicResponse>(const PublicRequest& head)>;
-  // Runs on a handler thread; may block. Never called on an io thread.
-  using Handler = std::function<PublicResponse(PublicRequest request)>;
+      std::function<std::optional<Response>(const Request& head)>;
+  // Runs on the connection's io thread once the body is read; must not
+  // block. Answers by calling `respond` exactly once, now or later, from
+  // any thread. A Handler that throws before responding answers 500.
+  using Handler = std::function<void(Request request, Respond respond)>;
 
-  PublicListener(PublicListenerOptions options, HeadCheck check,
+  Listener(ListenerOptions options, HeadCheck check,
                  Handler handler);
-  ~PublicListener();  // Stop()
-  PublicListener(const PublicListener&) = delete;
-  PublicListener& operator=(const PublicListener&) = delete;
+  ~Listener();  // Stop()
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
 
   // Binds and starts serving; returns the bound port. Errors: bad options,
   // bind failure, unreadable/invalid certificate or key (naming the file).
@@ -87,18 +92,18 @@ class PublicListener {
 
   // Stops accepting, closes idle connections, lets requests in progress
   // finish and their answers be written (at most `grace`), then closes
-  // everything and joins all threads. A handler still running after `grace`
-  // is waited for. Idempotent.
+  // everything and joins the io threads. An answer that comes after that
+  // is dropped. Idempotent.
   void Stop(absl::Duration grace = absl::Seconds(5));
 
   // The counters (options.stats or the listener's own).
-  const PublicListenerStats& stats() const;
+  const ListenerStats& stats() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace telegate::gateway
+}  // namespace telegate::http
 
-#endif  // TELEGATE_GATEWAY_PUBLIC_LISTENER_H_
+#endif  // TELEGATE_HTTP_SERVER_LISTENER_H_

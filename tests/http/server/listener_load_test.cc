@@ -1,7 +1,9 @@
-// PublicListener under connection pressure: hundreds of idle connections and
+// Listener under connection pressure: hundreds of idle connections and
 // a slowloris client do not starve active keep-alive clients; the
-// connection cap evicts the longest-idle connection; slow handlers do not
-// block io; Stop lets answers in progress be written and is prompt when
+// connection cap evicts the longest-idle connection; a slow answer does not
+// block other connections; hundreds of requests wait for their answers at
+// once on one io thread (no thread per request); Stop lets answers in
+// progress be written, drops those that come too late, and is prompt when
 // only idle connections are left.
 #include <httplib.h>
 
@@ -11,52 +13,14 @@
 #include <thread>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
-#include "tests/gateway/public_listener_fixture.h"
+#include "tests/http/server/listener_fixture.h"
 
-namespace telegate::gateway {
+namespace telegate::http {
 namespace {
 
 using testing::RawClient;
-
-// A handler that blocks requests to /slow until Release(), counting how
-// many are inside at once.
-class GatedHandler {
- public:
-  PublicResponse operator()(PublicRequest request) {
-    if (request.path == "/slow") {
-      {
-        absl::MutexLock lock(&mu_);
-        ++inside_;
-        max_inside_ = std::max(max_inside_, inside_);
-      }
-      release_.WaitForNotification();
-      absl::MutexLock lock(&mu_);
-      --inside_;
-    }
-    return EchoHandler(std::move(request));
-  }
-  void AwaitInside(int n) {
-    absl::MutexLock lock(&mu_);
-    auto enough = [this, n]()
-                      ABSL_SHARED_LOCKS_REQUIRED(mu_) { return inside_ >= n; };
-    mu_.Await(absl::Condition(&enough));
-  }
-  void Release() { release_.Notify(); }
-  int max_inside() {
-    absl::MutexLock lock(&mu_);
-    return max_inside_;
-  }
-
- private:
-  absl::Mutex mu_;
-  int inside_ ABSL_GUARDED_BY(mu_) = 0;
-  int max_inside_ ABSL_GUARDED_BY(mu_) = 0;
-  absl::Notification release_;
-};
 
 // Opens a connection and completes one request on it, so that it is known
 // to be registered and idle.
@@ -69,11 +33,10 @@ std::unique_ptr<RawClient> IdleAfterOneRequest(const TestListener& server) {
   return client;
 }
 
-TEST(PublicListenerLoadTest, IdleConnectionsAndSlowlorisDoNotStarveClients) {
+TEST(ListenerLoadTest, IdleConnectionsAndSlowlorisDoNotStarveClients) {
   testing::RaiseFileLimit(4096);
-  PublicListenerOptions options = TestOptions();
+  ListenerOptions options = TestOptions();
   options.io_threads = 2;
-  options.handler_threads = 16;
   options.header_timeout = absl::Seconds(1);
   options.idle_timeout = absl::Seconds(4);
   TestListener server(options);
@@ -124,8 +87,8 @@ TEST(PublicListenerLoadTest, IdleConnectionsAndSlowlorisDoNotStarveClients) {
   EXPECT_EQ(server.stats.header_timeouts, 1);
 }
 
-TEST(PublicListenerLoadTest, ConnectionCapEvictsTheLongestIdle) {
-  PublicListenerOptions options = TestOptions();
+TEST(ListenerLoadTest, ConnectionCapEvictsTheLongestIdle) {
+  ListenerOptions options = TestOptions();
   options.max_connections = 50;
   TestListener server(options);
   std::vector<std::unique_ptr<RawClient>> idle;
@@ -148,8 +111,8 @@ TEST(PublicListenerLoadTest, ConnectionCapEvictsTheLongestIdle) {
   EXPECT_EQ(again->body, "still");
 }
 
-TEST(PublicListenerLoadTest, ConnectionCapRefusesWhenNoneIsIdle) {
-  PublicListenerOptions options = TestOptions();
+TEST(ListenerLoadTest, ConnectionCapRefusesWhenNoneIsIdle) {
+  ListenerOptions options = TestOptions();
   options.max_connections = 2;
   GatedHandler gate;
   TestListener server(options, std::ref(gate));
@@ -170,9 +133,9 @@ TEST(PublicListenerLoadTest, ConnectionCapRefusesWhenNoneIsIdle) {
   EXPECT_EQ(rb->body, "b");
 }
 
-TEST(PublicListenerLoadTest, SlowHandlerDoesNotBlockOtherConnections) {
-  PublicListenerOptions options = TestOptions();
-  options.handler_threads = 4;
+TEST(ListenerLoadTest, SlowAnswerDoesNotBlockOtherConnections) {
+  ListenerOptions options = TestOptions();
+  options.io_threads = 1;
   GatedHandler gate;
   TestListener server(options, std::ref(gate));
   auto slow = server.Connect();
@@ -190,26 +153,35 @@ TEST(PublicListenerLoadTest, SlowHandlerDoesNotBlockOtherConnections) {
   EXPECT_EQ(res->body, "slow");
 }
 
-TEST(PublicListenerLoadTest, RequestsBeyondHandlerThreadsQueue) {
-  PublicListenerOptions options = TestOptions();
-  options.handler_threads = 1;
+TEST(ListenerLoadTest, HundredsOfRequestsAwaitTheirAnswersAtOnce) {
+  // One io thread, 300 connections each with a request whose answer is
+  // held: every request reaches the handler before any is answered, so
+  // none holds a thread while it waits.
+  testing::RaiseFileLimit(4096);
+  constexpr size_t kConnections = 300;
+  ListenerOptions options = TestOptions();
+  options.io_threads = 1;
   GatedHandler gate;
   TestListener server(options, std::ref(gate));
-  auto first = server.Connect();
-  first->Send(PostRequest("1", "/slow"));
-  gate.AwaitInside(1);
-  auto second = server.Connect();
-  second->Send(PostRequest("2", "/slow"));
+  std::vector<std::unique_ptr<RawClient>> clients;
+  for (size_t i = 0; i < kConnections; ++i) {
+    auto client = server.Connect();
+    ASSERT_NE(client, nullptr) << i;
+    ASSERT_TRUE(client->Send(PostRequest(absl::StrCat(i), "/slow")));
+    clients.push_back(std::move(client));
+  }
+  ASSERT_TRUE(gate.AwaitInside(kConnections, absl::Seconds(30)));
   gate.Release();
-  auto r1 = first->ReadResponse();
-  auto r2 = second->ReadResponse();
-  ASSERT_TRUE(r1 && r2);
-  EXPECT_EQ(r1->body, "1");
-  EXPECT_EQ(r2->body, "2");
-  EXPECT_EQ(gate.max_inside(), 1);
+  for (size_t i = 0; i < kConnections; ++i) {
+    auto res = clients[i]->ReadResponse();
+    ASSERT_TRUE(res) << i;
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->body, absl::StrCat(i));
+  }
+  EXPECT_EQ(gate.max_inside(), kConnections);
 }
 
-TEST(PublicListenerLoadTest, StopLetsAnswersInProgressBeWritten) {
+TEST(ListenerLoadTest, StopLetsAnswersInProgressBeWritten) {
   GatedHandler gate;
   TestListener server(TestOptions(), std::ref(gate));
   auto busy = server.Connect();
@@ -229,7 +201,22 @@ TEST(PublicListenerLoadTest, StopLetsAnswersInProgressBeWritten) {
   EXPECT_EQ(server.stats.connections_open, 0);
 }
 
-TEST(PublicListenerLoadTest, StopWithOnlyIdleConnectionsIsPrompt) {
+TEST(ListenerLoadTest, StopClosesAfterGraceAndDropsLateAnswers) {
+  GatedHandler gate;
+  auto server = std::make_unique<TestListener>(TestOptions(), std::ref(gate));
+  auto busy = server->Connect();
+  busy->Send(PostRequest("too late", "/slow"));
+  gate.AwaitInside(1);
+  server->listener->Stop(absl::Milliseconds(200));
+  std::string answer;
+  EXPECT_TRUE(busy->WaitClosed(absl::Seconds(10), &answer));
+  EXPECT_EQ(answer, "");
+  EXPECT_EQ(server->stats.connections_open, 0);
+  server.reset();   // the listener is gone; its Respond must stay harmless
+  gate.Release();   // answers now: dropped
+}
+
+TEST(ListenerLoadTest, StopWithOnlyIdleConnectionsIsPrompt) {
   TestListener server(TestOptions());
   std::vector<std::unique_ptr<RawClient>> idle;
   for (int i = 0; i < 20; ++i) idle.push_back(IdleAfterOneRequest(server));
@@ -243,4 +230,4 @@ TEST(PublicListenerLoadTest, StopWithOnlyIdleConnectionsIsPrompt) {
 }
 
 }  // namespace
-}  // namespace telegate::gateway
+}  // namespace telegate::http

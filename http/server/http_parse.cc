@@ -1,4 +1,4 @@
-#include "gateway/http_parse.h"
+#include "http/server/http_parse.h"
 
 #include <algorithm>
 #include <boost/asio/buffer.hpp>
@@ -8,27 +8,11 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
-#include "gateway/http_parser_setup.h"
-#include "nlohmann/json.hpp"
+#include "http/server/http_parser_setup.h"
 
-namespace telegate::gateway {
+namespace telegate::http {
 
-namespace http = boost::beast::http;
-
-const std::string* PublicRequest::Header(std::string_view lower_name) const {
-  auto it = headers.find(std::string(lower_name));
-  return it == headers.end() ? nullptr : &it->second;
-}
-
-PublicResponse JsonErrorResponse(int status, std::string_view message) {
-  PublicResponse response;
-  response.status = status;
-  nlohmann::ordered_json body = {{"ok", false},
-                                 {"error", std::string(message)}};
-  response.body = body.dump(-1, ' ', false,
-                            nlohmann::ordered_json::error_handler_t::replace);
-  return response;
-}
+namespace bhttp = boost::beast::http;
 
 void ConfigureParser(RequestParser& parser, const HttpLimits& limits) {
   parser.header_limit(static_cast<std::uint32_t>(std::min<size_t>(
@@ -36,7 +20,7 @@ void ConfigureParser(RequestParser& parser, const HttpLimits& limits) {
   parser.body_limit(static_cast<std::uint64_t>(limits.max_body_bytes));
 }
 
-void FillRequestHead(const http::request_header<>& head, PublicRequest* out) {
+void FillRequestHead(const bhttp::request_header<>& head, Request* out) {
   out->method = std::string(head.method_string());
   std::string_view target(head.target().data(), head.target().size());
   out->path = std::string(target.substr(0, target.find('?')));
@@ -54,15 +38,15 @@ void FillRequestHead(const http::request_header<>& head, PublicRequest* out) {
 }
 
 ParseFailure ClassifyParseError(const boost::system::error_code& ec) {
-  if (ec == http::error::header_limit) return ParseFailure::kHeadTooLarge;
-  if (ec == http::error::body_limit) return ParseFailure::kBodyTooLarge;
-  if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
-      ec == http::error::need_more || ec == http::error::need_buffer ||
-      ec == http::error::buffer_overflow) {
+  if (ec == bhttp::error::header_limit) return ParseFailure::kHeadTooLarge;
+  if (ec == bhttp::error::body_limit) return ParseFailure::kBodyTooLarge;
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+      ec == bhttp::error::need_more || ec == bhttp::error::need_buffer ||
+      ec == bhttp::error::buffer_overflow) {
     return ParseFailure::kOther;
   }
   if (ec.category() ==
-      http::make_error_code(http::error::bad_method).category()) {
+      bhttp::make_error_code(bhttp::error::bad_method).category()) {
     return ParseFailure::kMalformed;
   }
   return ParseFailure::kOther;
@@ -84,7 +68,7 @@ absl::Status StatusForParseError(const boost::system::error_code& ec) {
   return absl::OutOfRangeError("incomplete HTTP request");
 }
 
-absl::StatusOr<PublicRequest> Parse(std::string_view raw,
+absl::StatusOr<Request> Parse(std::string_view raw,
                                     const HttpLimits& limits) {
   RequestParser parser;
   ConfigureParser(parser, limits);
@@ -104,10 +88,10 @@ absl::StatusOr<PublicRequest> Parse(std::string_view raw,
     size_t used = parser.put(
         boost::asio::buffer(raw.data() + offset, raw.size() - offset), ec);
     offset += used;
-    if (ec && ec != http::error::need_more) return StatusForParseError(ec);
+    if (ec && ec != bhttp::error::need_more) return StatusForParseError(ec);
     if (used == 0) return incomplete();
   }
-  PublicRequest request;
+  Request request;
   FillRequestHead(parser.get().base(), &request);
   request.body = parser.release().body();
   return request;
@@ -115,7 +99,7 @@ absl::StatusOr<PublicRequest> Parse(std::string_view raw,
 
 }  // namespace
 
-absl::StatusOr<PublicRequest> ParseRequestBytes(std::string_view raw,
+absl::StatusOr<Request> ParseRequestBytes(std::string_view raw,
                                                 size_t max_header_bytes,
                                                 size_t max_body_bytes) {
   try {
@@ -127,4 +111,4 @@ absl::StatusOr<PublicRequest> ParseRequestBytes(std::string_view raw,
   }
 }
 
-}  // namespace telegate::gateway
+}  // namespace telegate::http

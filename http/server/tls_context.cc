@@ -1,4 +1,4 @@
-#include "gateway/tls_context.h"
+#include "http/server/tls_context.h"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace telegate::gateway {
+namespace telegate::http {
 
 namespace ssl = boost::asio::ssl;
 
@@ -49,4 +49,4 @@ absl::StatusOr<std::unique_ptr<ssl::context>> MakeServerTlsContext(
   return tls;
 }
 
-}  // namespace telegate::gateway
+}  // namespace telegate::http

@@ -1,10 +1,10 @@
-// Bookkeeping for the public listener's open connections: the connection
+// Bookkeeping for the listener's open connections: the connection
 // cap, eviction of the longest-idle connection when the cap is reached, and
 // waiting for all connections to be gone (Stop). Thread-safe: every method
 // may be called from any thread. Holds connections weakly; it never keeps
 // one alive. Must outlive every connection registered in it.
-#ifndef TELEGATE_GATEWAY_CONNECTION_REGISTRY_H_
-#define TELEGATE_GATEWAY_CONNECTION_REGISTRY_H_
+#ifndef TELEGATE_HTTP_SERVER_CONNECTION_REGISTRY_H_
+#define TELEGATE_HTTP_SERVER_CONNECTION_REGISTRY_H_
 
 #include <atomic>
 #include <cstdint>
@@ -16,7 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
-namespace telegate::gateway {
+namespace telegate::http {
 
 // Anything the registry can ask to close; implemented by the listener's
 // connections.
@@ -71,6 +71,6 @@ class ConnectionRegistry {
   absl::flat_hash_map<uint64_t, Entry> entries_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace telegate::gateway
+}  // namespace telegate::http
 
-#endif  // TELEGATE_GATEWAY_CONNECTION_REGISTRY_H_
+#endif  // TELEGATE_HTTP_SERVER_CONNECTION_REGISTRY_H_

@@ -1,4 +1,4 @@
-// PublicListener with TLS: an HTTPS client verifying the self-signed
+// Listener with TLS: an HTTPS client verifying the self-signed
 // certificate is served; plain HTTP, a TLS 1.1-only client and a silent
 // client all fail the handshake (counted, bounded by header_timeout); bad
 // certificate/key files fail Start with the file named.
@@ -13,14 +13,14 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "testing/tls_cert.h"
-#include "tests/gateway/public_listener_fixture.h"
+#include "tests/http/server/listener_fixture.h"
 
-namespace telegate::gateway {
+namespace telegate::http {
 namespace {
 
 using testing::RawClient;
 
-class PublicListenerTlsTest : public ::testing::Test {
+class ListenerTlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string dir = ::testing::TempDir();
@@ -34,8 +34,8 @@ class PublicListenerTlsTest : public ::testing::Test {
     std::remove(cert_.c_str());
     std::remove(key_.c_str());
   }
-  PublicListenerOptions TlsOptions() const {
-    PublicListenerOptions options = TestOptions();
+  ListenerOptions TlsOptions() const {
+    ListenerOptions options = TestOptions();
     options.tls_cert_file = cert_;
     options.tls_key_file = key_;
     return options;
@@ -44,7 +44,7 @@ class PublicListenerTlsTest : public ::testing::Test {
   std::string key_;
 };
 
-TEST_F(PublicListenerTlsTest, ServesHttpsClientVerifyingTheCertificate) {
+TEST_F(ListenerTlsTest, ServesHttpsClientVerifyingTheCertificate) {
   TestListener server(TlsOptions());
   httplib::SSLClient client("127.0.0.1", server.port);
   client.set_ca_cert_path(cert_.c_str());
@@ -58,7 +58,7 @@ TEST_F(PublicListenerTlsTest, ServesHttpsClientVerifyingTheCertificate) {
   EXPECT_EQ(server.stats.tls_handshake_failures, 0);
 }
 
-TEST_F(PublicListenerTlsTest, PlainHttpFailsTheHandshake) {
+TEST_F(ListenerTlsTest, PlainHttpFailsTheHandshake) {
   TestListener server(TlsOptions());
   auto client = server.Connect();
   client->Send(PostRequest("{}"));
@@ -74,7 +74,7 @@ TEST_F(PublicListenerTlsTest, PlainHttpFailsTheHandshake) {
   EXPECT_EQ(res->status, 200);
 }
 
-TEST_F(PublicListenerTlsTest, Tls11OnlyClientIsRefused) {
+TEST_F(ListenerTlsTest, Tls11OnlyClientIsRefused) {
   TestListener server(TlsOptions());
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   ASSERT_NE(ctx, nullptr);
@@ -94,8 +94,8 @@ TEST_F(PublicListenerTlsTest, Tls11OnlyClientIsRefused) {
   EXPECT_EQ(server.stats.tls_handshake_failures, 1);
 }
 
-TEST_F(PublicListenerTlsTest, SilentClientIsCutByHeaderTimeout) {
-  PublicListenerOptions options = TlsOptions();
+TEST_F(ListenerTlsTest, SilentClientIsCutByHeaderTimeout) {
+  ListenerOptions options = TlsOptions();
   options.header_timeout = absl::Milliseconds(500);
   TestListener server(options);
   absl::Time start = absl::Now();
@@ -105,20 +105,20 @@ TEST_F(PublicListenerTlsTest, SilentClientIsCutByHeaderTimeout) {
   EXPECT_EQ(server.stats.tls_handshake_failures, 1);
 }
 
-TEST_F(PublicListenerTlsTest, StartNamesTheBadFile) {
+TEST_F(ListenerTlsTest, StartNamesTheBadFile) {
   {
-    PublicListenerOptions options = TlsOptions();
+    ListenerOptions options = TlsOptions();
     options.tls_cert_file = ::testing::TempDir() + "/missing_cert.pem";
-    PublicListener listener(options, nullptr, EchoHandler);
+    Listener listener(options, nullptr, EchoHandler);
     auto port = listener.Start();
     ASSERT_FALSE(port.ok());
     EXPECT_TRUE(absl::StrContains(port.status().message(), "missing_cert.pem"))
         << port.status();
   }
   {
-    PublicListenerOptions options = TlsOptions();
+    ListenerOptions options = TlsOptions();
     options.tls_key_file = cert_;  // a certificate is not a key
-    PublicListener listener(options, nullptr, EchoHandler);
+    Listener listener(options, nullptr, EchoHandler);
     auto port = listener.Start();
     ASSERT_FALSE(port.ok());
     EXPECT_TRUE(absl::StrContains(port.status().message(), cert_))
@@ -129,9 +129,9 @@ TEST_F(PublicListenerTlsTest, StartNamesTheBadFile) {
     std::string other_key = key_ + ".other";
     ASSERT_TRUE(
         telegate::testing::WriteSelfSignedCert(other_cert, other_key).ok());
-    PublicListenerOptions options = TlsOptions();
+    ListenerOptions options = TlsOptions();
     options.tls_key_file = other_key;  // does not match the certificate
-    PublicListener listener(options, nullptr, EchoHandler);
+    Listener listener(options, nullptr, EchoHandler);
     auto port = listener.Start();
     EXPECT_FALSE(port.ok());
     EXPECT_TRUE(absl::StrContains(port.status().message(), other_key))
@@ -142,4 +142,4 @@ TEST_F(PublicListenerTlsTest, StartNamesTheBadFile) {
 }
 
 }  // namespace
-}  // namespace telegate::gateway
+}  // namespace telegate::http
