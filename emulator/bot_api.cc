@@ -1,5 +1,6 @@
 #include "emulator/bot_api.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -31,7 +32,9 @@ BotApi::BotApi(BotApiOptions options)
       max_recorded_calls_(std::max<size_t>(1, options.max_recorded_calls)),
       clock_(options.clock ? std::move(options.clock)
                            : [] { return absl::Now(); }),
-      next_update_id_(options.next_update_id) {
+      next_update_id_(options.next_update_id),
+      rate_limit_(options.chat_rate_limit) {
+  SetLatency(options.latency);
   webhook_.url = std::move(options.webhook_url);
   webhook_.secret_token = std::move(options.webhook_secret);
 }
@@ -44,22 +47,28 @@ Response BotApi::Call(std::string_view token, std::string_view method,
   absl::MutexLock lock(&mu_);
   Response r;
   if (token != token_) {
-    r = {401, ErrorBody(401, "Unauthorized")};
+    r = {401, ErrorBody(401, "Unauthorized"), LatencyMs()};
     Record(method, params, r.http_status);
     return r;
   }
   if (handler == nullptr) {
-    r = {404, ErrorBody(404, "Not Found")};
+    r = {404, ErrorBody(404, "Not Found"), LatencyMs()};
     Record(method, params, r.http_status);
     return r;
   }
   std::optional<Fault> fault = TakeFault(canonical, chat_id);
+  std::optional<int> flood;
   if (fault.has_value() && fault->error_code != 0) {
     r = {fault->error_code, FaultErrorBody(*fault)};
+  } else if (handler == &BotApi::SendMessage && chat_id.has_value() &&
+             (flood = rate_limit_.Take(*chat_id, clock_()))) {
+    r = {429, ErrorBody(429, absl::StrCat("Too Many Requests: retry after ",
+                                          *flood),
+                        {{"retry_after", *flood}})};
   } else {
     r = (this->*handler)(params);
   }
-  if (fault.has_value()) r.delay_ms = fault->delay_ms;
+  r.delay_ms = LatencyMs() + (fault.has_value() ? fault->delay_ms : 0);
   Record(canonical, params, r.http_status);
   return r;
 }
@@ -70,8 +79,26 @@ Response BotApi::BadRequest(std::string_view token, std::string_view method,
   Response r{400,
              ErrorBody(400, absl::StrCat("Bad Request: ", Av(description)))};
   if (token != token_) r = {401, ErrorBody(401, "Unauthorized")};
+  r.delay_ms = LatencyMs();
   Record(method, json::object(), r.http_status);
   return r;
+}
+
+void BotApi::SetLatency(Latency latency) {
+  absl::MutexLock lock(&mu_);
+  latency_.ms = std::clamp(latency.ms, 0, kMaxLatencyMs);
+  latency_.jitter_ms = std::clamp(latency.jitter_ms, 0, kMaxLatencyMs);
+}
+
+Latency BotApi::GetLatency() const {
+  absl::MutexLock lock(&mu_);
+  return latency_;
+}
+
+int BotApi::LatencyMs() {
+  if (latency_.jitter_ms == 0) return latency_.ms;
+  return latency_.ms + absl::Uniform(absl::IntervalClosed, bitgen_, 0,
+                                     latency_.jitter_ms);
 }
 
 void BotApi::Record(std::string_view method, const json& params,
@@ -87,8 +114,16 @@ void BotApi::Record(std::string_view method, const json& params,
 json BotApi::Calls(std::string_view method, int64_t since) const {
   absl::MutexLock lock(&mu_);
   json out = json::array();
-  for (const json& call : calls_) {
-    if (call["seq"].get<int64_t>() <= since) continue;
+  if (calls_.empty()) return out;
+  // Recorded seqs are consecutive (each call takes the next, the oldest go
+  // first): skip straight to the first one after `since`.
+  const int64_t first = calls_.front()["seq"].get<int64_t>();
+  const size_t start = static_cast<size_t>(
+      std::clamp<int64_t>(since + 1 - first, 0,
+                          static_cast<int64_t>(calls_.size())));
+  for (auto it = calls_.begin() + static_cast<ptrdiff_t>(start);
+       it != calls_.end(); ++it) {
+    const json& call = *it;
     if (!method.empty() && !absl::EqualsIgnoreCase(
                                call["method"].get<std::string>(), Av(method))) {
       continue;

@@ -1,11 +1,12 @@
 // BotApi: the emulated Telegram Bot API as pure domain logic, with no I/O.
 // It owns the token, the bot user, the recorded calls, the injected faults,
 // the webhook configuration, the queue of updates waiting for getUpdates,
-// per-chat message_id counters and the next update_id. Thread-safe: every
-// public method may be called concurrently. Delays requested by faults are
-// returned, never slept here; a getUpdates long poll waits (real time, not
-// the injected clock) on the mutex until an update is queued, a webhook is
-// set or WakeLongPolls() is called.
+// per-chat message_id counters, the next update_id, the base latency and the
+// optional per-chat flood control. Thread-safe: every public method may be
+// called concurrently. Delays (the base latency, its jitter and those
+// requested by faults) are returned, never slept here; a getUpdates long
+// poll waits (real time, not the injected clock) on the mutex until an
+// update is queued, a webhook is set or WakeLongPolls() is called.
 #ifndef TELEGATE_EMULATOR_BOT_API_H_
 #define TELEGATE_EMULATOR_BOT_API_H_
 
@@ -22,10 +23,20 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "absl/random/random.h"
+#include "emulator/chat_rate_limit.h"
 #include "emulator/fault.h"
 #include "nlohmann/json.hpp"
 
 namespace telegate::emulator {
+
+// How long every Bot API call waits before its answer: `ms` plus a uniform
+// random extra of 0..`jitter_ms`.
+struct Latency {
+  int ms = 0;
+  int jitter_ms = 0;
+};
+inline constexpr int kMaxLatencyMs = 120000;
 
 struct BotApiOptions {
   std::string token = "123456789:emulator-token";
@@ -34,6 +45,10 @@ struct BotApiOptions {
   int64_t next_update_id = 1;
   size_t max_recorded_calls = 100000;  // oldest dropped beyond this
   std::function<absl::Time()> clock;   // default: absl::Now
+  Latency latency;
+  // sendMessage calls per chat and second before 429 (Telegram's flood
+  // control); 0 = no limit.
+  double chat_rate_limit = 0;
 };
 
 // One Bot API answer: HTTP status, Telegram envelope, and how long the
@@ -72,8 +87,13 @@ class BotApi {
   void AddFaults(std::vector<Fault> faults);
   std::vector<Fault> Faults() const;
   void ClearFaults();
-  // Clears calls and faults; keeps the webhook, counters and update ids.
+  // Clears calls and faults; keeps the webhook, counters, update ids,
+  // latency and rate limit.
   void Reset();
+
+  // Both clamped to 0..kMaxLatencyMs.
+  void SetLatency(Latency latency);
+  Latency GetLatency() const;
 
   WebhookConfig Webhook() const;
   void RecordWebhookError(std::string_view message);
@@ -126,6 +146,8 @@ class BotApi {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Record(std::string_view method, const nlohmann::json& params,
               int http_status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The base latency plus this call's jitter.
+  int LatencyMs() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   nlohmann::json MakeShorthandUpdate(const nlohmann::json& request,
                                      int64_t chat_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -144,6 +166,9 @@ class BotApi {
   int64_t next_update_id_ ABSL_GUARDED_BY(mu_);
   std::deque<nlohmann::json> pending_ ABSL_GUARDED_BY(mu_);  // for getUpdates
   int64_t wake_generation_ ABSL_GUARDED_BY(mu_) = 0;
+  Latency latency_ ABSL_GUARDED_BY(mu_);
+  absl::BitGen bitgen_ ABSL_GUARDED_BY(mu_);
+  ChatRateLimit rate_limit_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace telegate::emulator

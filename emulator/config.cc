@@ -3,6 +3,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/secret_token.h"
+#include "common/status_macros.h"
+#include "emulator/bot_api.h"
 #include "emulator/telegram_objects.h"
 #include "emulator/url.h"
 
@@ -19,6 +21,15 @@ const std::vector<SettingSpec>& EmulatorSettingSpecs() {
       {"TELEGATE_WEBHOOK_SECRET", "webhook_secret", "",
        "secret token sent with the default webhook", /*secret=*/true},
       {"TELEGATE_LOG_LEVEL", "log_level", "info", "debug, info, warn, error"},
+      {"EMULATOR_LATENCY_MS", "latency_ms", "0",
+       "every Bot API call is answered after this many ms (no thread waits)"},
+      {"EMULATOR_LATENCY_JITTER_MS", "latency_jitter_ms", "0",
+       "plus a uniformly random 0..this many ms per call"},
+      {"EMULATOR_CHAT_RATE_LIMIT", "chat_rate_limit", "0",
+       "sendMessage calls per chat and second before 429 with retry_after, "
+       "as Telegram's flood control (0: no limit)"},
+      {"EMULATOR_KEEP_ALIVE_MAX_REQUESTS", "keep_alive_max_requests", "0",
+       "requests per connection before the emulator closes it (0: no limit)"},
   };
   return *specs;
 }
@@ -54,6 +65,19 @@ absl::StatusOr<EmulatorConfig> LoadEmulatorConfig(const Settings& settings) {
   absl::StatusOr<log::Level> level = settings.GetLogLevel("TELEGATE_LOG_LEVEL");
   if (!level.ok()) return level.status();
   config.log_level = *level;
+  ASSIGN_OR_RETURN(int64_t latency,
+                   settings.GetInt("EMULATOR_LATENCY_MS", 0, kMaxLatencyMs));
+  ASSIGN_OR_RETURN(int64_t jitter, settings.GetInt("EMULATOR_LATENCY_JITTER_MS",
+                                                   0, kMaxLatencyMs));
+  ASSIGN_OR_RETURN(int64_t rate,
+                   settings.GetInt("EMULATOR_CHAT_RATE_LIMIT", 0, 1000));
+  ASSIGN_OR_RETURN(int64_t keep_alive,
+                   settings.GetInt("EMULATOR_KEEP_ALIVE_MAX_REQUESTS", 0,
+                                   1000000));
+  config.latency_ms = static_cast<int>(latency);
+  config.latency_jitter_ms = static_cast<int>(jitter);
+  config.chat_rate_limit = static_cast<int>(rate);
+  config.keep_alive_max_requests = static_cast<int>(keep_alive);
   return config;
 }
 

@@ -19,6 +19,10 @@ struct EmulatorConfig {
   std::string webhook_url;     // default webhook; "" = none until setWebhook
   std::string webhook_secret;  // secret; "" = none
   log::Level log_level = log::Level::kInfo;
+  int latency_ms = 0;         // every Bot API call waits this long
+  int latency_jitter_ms = 0;  // plus a random 0..this
+  int chat_rate_limit = 0;    // sendMessage per chat and second; 0 = off
+  int keep_alive_max_requests = 0;  // per connection, then close; 0 = off
 };
 
 // The emulator's settings table (flags and environment variables).

@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "emulator/absl_compat.h"
 #include "emulator/params.h"
+#include "emulator/telegram_objects.h"
 
 namespace telegate::emulator {
 namespace {
@@ -19,8 +20,23 @@ json Ok() { return {{"ok", true}}; }
 
 }  // namespace
 
-ControlApi::ControlApi(BotApi* api, WebhookSender* sender)
-    : api_(api), sender_(sender) {}
+void CallStats::Received() {
+  received.fetch_add(1, std::memory_order_relaxed);
+  const int64_t now = waiting.fetch_add(1, std::memory_order_relaxed) + 1;
+  int64_t peak = peak_waiting.load(std::memory_order_relaxed);
+  while (now > peak && !peak_waiting.compare_exchange_weak(
+                           peak, now, std::memory_order_relaxed)) {
+  }
+}
+
+void CallStats::Answered() {
+  answered.fetch_add(1, std::memory_order_relaxed);
+  waiting.fetch_sub(1, std::memory_order_relaxed);
+}
+
+ControlApi::ControlApi(BotApi* api, WebhookSender* sender,
+                       const CallStats* stats)
+    : api_(api), sender_(sender), stats_(stats) {}
 
 ControlResponse ControlApi::GetCalls(std::string_view method,
                                      std::string_view since) const {
@@ -54,6 +70,37 @@ ControlResponse ControlApi::ClearFaults() {
 ControlResponse ControlApi::Reset() {
   api_->Reset();
   return {200, Ok()};
+}
+
+ControlResponse ControlApi::SetLatency(const std::string& body) {
+  absl::StatusOr<json> doc = ParseJsonObject(body);
+  if (!doc.ok()) return Error(400, std::string(doc.status().message()));
+  Latency latency = api_->GetLatency();
+  for (auto [key, field] : {std::pair{"ms", &latency.ms},
+                            std::pair{"jitter_ms", &latency.jitter_ms}}) {
+    if (!doc->contains(key)) continue;
+    std::optional<int64_t> v = IntParam(*doc, key);
+    if (!v.has_value() || *v < 0 || *v > kMaxLatencyMs) {
+      return Error(400, absl::StrCat(key, " must be an integer from 0 to ",
+                                     kMaxLatencyMs));
+    }
+    *field = static_cast<int>(*v);
+  }
+  api_->SetLatency(latency);
+  return {200, Ok()};
+}
+
+ControlResponse ControlApi::GetLatency() const {
+  Latency latency = api_->GetLatency();
+  return {200, {{"ms", latency.ms}, {"jitter_ms", latency.jitter_ms}}};
+}
+
+ControlResponse ControlApi::GetStats() const {
+  return {200,
+          {{"received", stats_->received.load()},
+           {"answered", stats_->answered.load()},
+           {"waiting", stats_->waiting.load()},
+           {"peak_waiting", stats_->peak_waiting.load()}}};
 }
 
 ControlResponse ControlApi::GetWebhook() const {

@@ -47,8 +47,12 @@ int main(int argc, char** argv) {
   // a restarted emulator must not reuse ids the worker's journal already
   // holds (they would be dropped as duplicates).
   options.next_update_id = absl::ToUnixSeconds(absl::Now()) * 1000;
+  options.latency = {config->latency_ms, config->latency_jitter_ms};
+  options.chat_rate_limit = config->chat_rate_limit;
   telegate::emulator::BotApi api(options);
-  telegate::emulator::EmulatorServer server(&api);
+  telegate::emulator::ServerOptions server_options;
+  server_options.keep_alive_max_requests = config->keep_alive_max_requests;
+  telegate::emulator::EmulatorServer server(&api, server_options);
   absl::StatusOr<int> port =
       server.Start(config->listen.host, config->listen.port);
   if (!port.ok()) {

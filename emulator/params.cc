@@ -9,7 +9,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/telegram_update.h"
+#include "emulator/absl_compat.h"
 
 namespace telegate::emulator {
 namespace {
@@ -80,7 +83,83 @@ std::string MediaType(const std::string& content_type) {
   return absl::AsciiStrToLower(absl::StripAsciiWhitespace(type));
 }
 
+// The value of `param` ("name", "filename") in a Content-Disposition value;
+// quoted or bare.
+std::string DispositionParam(absl::string_view value, absl::string_view param) {
+  for (absl::string_view item : absl::StrSplit(value, ';')) {
+    item = absl::StripAsciiWhitespace(item);
+    if (!absl::ConsumePrefix(&item, param) || !absl::ConsumePrefix(&item, "=")) {
+      continue;
+    }
+    if (item.size() >= 2 && item.front() == '"' && item.back() == '"') {
+      item = item.substr(1, item.size() - 2);
+    }
+    return std::string(item);
+  }
+  return "";
+}
+
 }  // namespace
+
+absl::StatusOr<std::vector<MultipartField>> ParseMultipart(
+    const std::string& content_type, std::string_view body) {
+  // The parameter's name is case-insensitive, its value is not.
+  std::string boundary;
+  if (size_t at = absl::AsciiStrToLower(content_type).find("boundary=");
+      at != std::string::npos) {
+    absl::string_view value = Av(content_type).substr(at + 9);
+    value = absl::StripAsciiWhitespace(value.substr(0, value.find(';')));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    boundary = std::string(value);
+  }
+  if (boundary.empty()) {
+    return absl::InvalidArgumentError("multipart body without a boundary");
+  }
+  const std::string delimiter = "--" + boundary;
+  const std::string next_delimiter = "\r\n" + delimiter;
+  std::vector<MultipartField> out;
+  size_t pos = body.find(delimiter);
+  while (pos != std::string_view::npos) {
+    pos += delimiter.size();
+    if (body.substr(pos, 2) == "--") return out;  // the closing delimiter
+    if (body.substr(pos, 2) != "\r\n") break;
+    pos += 2;
+    const size_t head_end = body.find("\r\n\r\n", pos);
+    const size_t next = body.find(next_delimiter, pos);
+    if (head_end == std::string_view::npos || next == std::string_view::npos ||
+        head_end > next) {
+      break;
+    }
+    MultipartField field;
+    for (absl::string_view line :
+         absl::StrSplit(Av(body.substr(pos, head_end - pos)), "\r\n")) {
+      size_t colon = line.find(':');
+      if (colon == absl::string_view::npos) continue;
+      absl::string_view name = absl::StripAsciiWhitespace(line.substr(0, colon));
+      absl::string_view value =
+          absl::StripAsciiWhitespace(line.substr(colon + 1));
+      if (absl::EqualsIgnoreCase(name, "Content-Disposition")) {
+        field.name = DispositionParam(value, "name");
+        field.filename = DispositionParam(value, "filename");
+      } else if (absl::EqualsIgnoreCase(name, "Content-Type")) {
+        field.content_type = std::string(value);
+      }
+    }
+    field.content = std::string(body.substr(head_end + 4, next - head_end - 4));
+    if (!field.name.empty()) out.push_back(std::move(field));
+    pos = next + 2;
+  }
+  return absl::InvalidArgumentError("malformed multipart body");
+}
+
+std::string QueryParam(const std::string& query, const std::string& name) {
+  httplib::Params pairs;
+  httplib::detail::parse_query_text(query, pairs);
+  auto it = pairs.find(name);
+  return it == pairs.end() ? "" : it->second;
+}
 
 absl::StatusOr<json> ParseJsonObject(const std::string& body) {
   if (MaxDepth(body) > kMaxJsonDepth) {

@@ -5,6 +5,7 @@
 #define TELEGATE_EMULATOR_PARAMS_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -33,6 +34,15 @@ struct HttpParams {
 // kInvalidArgument when a JSON body is malformed, not an object, or nested
 // deeper than telegate::kMaxJsonDepth.
 absl::StatusOr<nlohmann::json> ParamsToJson(const HttpParams& in);
+
+// The parts of a multipart/form-data body (RFC 7578) whose Content-Type
+// header is `content_type` (it carries the boundary). kInvalidArgument when
+// there is no boundary or the body is not made of such parts.
+absl::StatusOr<std::vector<MultipartField>> ParseMultipart(
+    const std::string& content_type, std::string_view body);
+
+// The decoded value of `name` in a raw query string; "" when absent.
+std::string QueryParam(const std::string& query, const std::string& name);
 
 // Parses a JSON object body with the same depth guard.
 absl::StatusOr<nlohmann::json> ParseJsonObject(const std::string& body);

@@ -251,3 +251,73 @@ TEST(BotApiTest, ResetClearsCallsAndFaultsButKeepsWebhook) {
 
 }  // namespace
 }  // namespace telegate::emulator
+
+namespace telegate::emulator {
+namespace {
+
+TEST(BotApiTest, EveryCallCarriesTheBaseLatencyPlusFaultDelay) {
+  BotApiOptions options = Options();
+  options.latency = {80, 0};
+  BotApi api(options);
+  EXPECT_EQ(api.Call(kToken, "getMe", json::object()).delay_ms, 80);
+  EXPECT_EQ(api.Call("1:wrong", "getMe", json::object()).delay_ms, 80);
+  EXPECT_EQ(api.Call(kToken, "fly", json::object()).delay_ms, 80);
+  EXPECT_EQ(api.BadRequest(kToken, "getMe", "bad").delay_ms, 80);
+  api.AddFaults(Faults({{"method", "getMe"}, {"delay_ms", 20}}));
+  EXPECT_EQ(api.Call(kToken, "getMe", json::object()).delay_ms, 100);
+
+  api.SetLatency({5, 10});
+  for (int i = 0; i < 50; ++i) {
+    int d = api.Call(kToken, "getMe", json::object()).delay_ms;
+    EXPECT_GE(d, 5);
+    EXPECT_LE(d, 15);
+  }
+  api.SetLatency({-1, 1000000});  // clamped
+  EXPECT_EQ(api.GetLatency().ms, 0);
+  EXPECT_EQ(api.GetLatency().jitter_ms, kMaxLatencyMs);
+  api.Reset();  // keeps the latency
+  EXPECT_EQ(api.GetLatency().jitter_ms, kMaxLatencyMs);
+}
+
+TEST(BotApiTest, ChatRateLimitAnswers429WithRetryAfter) {
+  absl::Time now = absl::FromUnixSeconds(kNow);
+  BotApiOptions options = Options();
+  options.clock = [&now] { return now; };
+  options.chat_rate_limit = 1;
+  BotApi api(options);
+  EXPECT_EQ(Send(api, 10, "a").http_status, 200);
+  Response limited = Send(api, 10, "b");
+  EXPECT_EQ(limited.http_status, 429);
+  EXPECT_EQ(limited.body["error_code"], 429);
+  EXPECT_EQ(limited.body["parameters"]["retry_after"], 1);
+  EXPECT_EQ(limited.body["description"], "Too Many Requests: retry after 1");
+  EXPECT_EQ(Send(api, 11, "other chat").http_status, 200);
+  EXPECT_EQ(api.Call(kToken, "getMe", json::object()).http_status, 200);
+  now += absl::Seconds(1);
+  EXPECT_EQ(Send(api, 10, "b").http_status, 200);
+  // The refused call is recorded with its status, as Telegram would see it.
+  json calls = api.Calls("sendMessage", 0);
+  ASSERT_EQ(calls.size(), 4u);
+  EXPECT_EQ(calls[1]["http_status"], 429);
+}
+
+TEST(BotApiTest, CallsSinceSkipsOlderOnesAfterTrimAndReset) {
+  BotApiOptions options = Options();
+  options.max_recorded_calls = 3;
+  BotApi api(options);
+  for (int i = 0; i < 5; ++i) Send(api, 1, "x" + std::to_string(i));
+  json kept = api.Calls("", 0);  // seqs 3..5
+  ASSERT_EQ(kept.size(), 3u);
+  EXPECT_EQ(kept[0]["seq"], 3);
+  EXPECT_EQ(api.Calls("", 4).size(), 1u);
+  EXPECT_EQ(api.Calls("", 5).size(), 0u);
+  EXPECT_EQ(api.Calls("", 100).size(), 0u);
+  api.Reset();
+  Send(api, 1, "after");
+  json after = api.Calls("sendMessage", 5);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0]["seq"], 6);
+}
+
+}  // namespace
+}  // namespace telegate::emulator

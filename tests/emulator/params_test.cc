@@ -66,5 +66,40 @@ TEST(ParamsTest, RejectsMalformedJson) {
   EXPECT_TRUE(ParamsToJson(in).ok());
 }
 
+TEST(ParamsTest, ParsesMultipartFormData) {
+  const std::string body =
+      "--XyZ\r\n"
+      "Content-Disposition: form-data; name=\"chat_id\"\r\n\r\n"
+      "42\r\n"
+      "--XyZ\r\n"
+      "content-disposition: form-data; name=\"document\"; "
+      "filename=\"a b.txt\"\r\n"
+      "Content-Type: text/plain\r\n\r\n"
+      "line1\r\nline2\r\n"
+      "--XyZ--\r\n";
+  auto parts = ParseMultipart("multipart/form-data; Boundary=\"XyZ\"", body);
+  ASSERT_TRUE(parts.ok()) << parts.status();
+  ASSERT_EQ(parts->size(), 2u);
+  EXPECT_EQ((*parts)[0].name, "chat_id");
+  EXPECT_EQ((*parts)[0].content, "42");
+  EXPECT_EQ((*parts)[0].filename, "");
+  EXPECT_EQ((*parts)[1].name, "document");
+  EXPECT_EQ((*parts)[1].filename, "a b.txt");
+  EXPECT_EQ((*parts)[1].content_type, "text/plain");
+  EXPECT_EQ((*parts)[1].content, "line1\r\nline2");
+
+  EXPECT_FALSE(ParseMultipart("multipart/form-data", body).ok());
+  EXPECT_FALSE(ParseMultipart("multipart/form-data; boundary=xyz", body).ok());
+  EXPECT_FALSE(
+      ParseMultipart("multipart/form-data; boundary=XyZ", "--XyZ\r\nx").ok());
+}
+
+TEST(ParamsTest, QueryParamDecodes) {
+  EXPECT_EQ(QueryParam("method=send%20Message&since=4", "method"),
+            "send Message");
+  EXPECT_EQ(QueryParam("method=a&since=4", "since"), "4");
+  EXPECT_EQ(QueryParam("method=a", "since"), "");
+}
+
 }  // namespace
 }  // namespace telegate::emulator

@@ -72,11 +72,12 @@ class FakeWebhook {
 
 class ServerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { StartServer({}); }
+  void StartServer(ServerOptions server_options) {
     BotApiOptions options;
     options.token = kToken;
     api_ = std::make_unique<BotApi>(options);
-    server_ = std::make_unique<EmulatorServer>(api_.get());
+    server_ = std::make_unique<EmulatorServer>(api_.get(), server_options);
     absl::StatusOr<int> port = server_->Start("127.0.0.1", 0);
     ASSERT_TRUE(port.ok()) << port.status();
     port_ = *port;
@@ -288,6 +289,106 @@ TEST_F(ServerTest, DelayedAnswerBlocksNoOneAndStopWakesIt) {
   server_->Stop();
   EXPECT_EQ(slow.get(), 200);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+}
+
+TEST_F(ServerTest, TwoHundredDelayedCallsWaitAtOnceWithoutAThreadEach) {
+  constexpr int kCalls = 200;
+  // Long enough that every call is waiting before the first is due, however
+  // slowly the callers start; the flush below releases them.
+  json set = PostJson("/_emulator/latency", {{"ms", 120000}});
+  EXPECT_EQ(set, json({{"ok", true}}));
+  EXPECT_EQ(Body(client_->Get("/_emulator/latency")),
+            json({{"ms", 120000}, {"jitter_ms", 0}}));
+  std::vector<int> statuses(kCalls, 0);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCalls; ++i) {
+    callers.emplace_back([this, i, &statuses] {
+      auto client = NewClient();
+      client->set_read_timeout(300, 0);
+      httplib::Result r = client->Post(
+          Bot("sendMessage"),
+          json({{"chat_id", 1000 + i}, {"text", "t"}}).dump(),
+          "application/json");
+      statuses[i] = r ? r->status : -1;
+    });
+  }
+  // All of them wait at the same time: a server with a thread per waiting
+  // call and fewer than 200 threads would never get here.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(100);
+  int waiting = 0;
+  while ((waiting = Body(client_->Get("/_emulator/stats"))["waiting"]) <
+             kCalls &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(waiting, kCalls);
+  json flushed = PostJson("/_emulator/flush", json::object());
+  EXPECT_EQ(flushed["flushed"], kCalls);
+  for (std::thread& t : callers) t.join();
+  for (int i = 0; i < kCalls; ++i) EXPECT_EQ(statuses[i], 200) << i;
+  json stats = Body(client_->Get("/_emulator/stats"));
+  EXPECT_EQ(stats["received"], kCalls);
+  EXPECT_EQ(stats["answered"], kCalls);
+  EXPECT_EQ(stats["waiting"], 0);
+  EXPECT_GE(stats["peak_waiting"].get<int>(), kCalls);
+}
+
+TEST_F(ServerTest, LatencyControlRejectsBadValues) {
+  PostJson("/_emulator/latency", {{"ms", -1}});
+  EXPECT_EQ(last_status_, 400);
+  PostJson("/_emulator/latency", {{"jitter_ms", "x"}});
+  EXPECT_EQ(last_status_, 400);
+  PostJson("/_emulator/latency", {{"jitter_ms", 7}});
+  EXPECT_EQ(last_status_, 200);
+  EXPECT_EQ(Body(client_->Get("/_emulator/latency")),
+            json({{"ms", 0}, {"jitter_ms", 7}}));
+}
+
+TEST_F(ServerTest, MultipartFormIsReadLikeTelegramDoes) {
+  httplib::MultipartFormDataItems items = {
+      {"chat_id", "-7", "", ""},
+      {"text", "from multipart", "", ""},
+      {"document", "file bytes", "a.txt", "text/plain"}};
+  httplib::Result r = client_->Post(Bot("sendMessage"), items);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(Body(r)["result"]["text"], "from multipart");
+  json params = Body(client_->Get("/_emulator/calls"))["calls"][0]["params"];
+  EXPECT_EQ(params["document"]["filename"], "a.txt");
+  EXPECT_EQ(params["document"]["size"], 10);
+  httplib::Result broken = client_->Post(
+      Bot("sendMessage"), "no parts here", "multipart/form-data; boundary=b");
+  ASSERT_TRUE(broken);
+  EXPECT_EQ(broken->status, 400);
+}
+
+TEST(ServerLimitsTest, KeepAliveCapAndBodyLimit) {
+  BotApiOptions options;
+  options.token = kToken;
+  BotApi api(options);
+  ServerOptions server_options;
+  server_options.keep_alive_max_requests = 2;
+  server_options.payload_max_bytes = 1000;
+  EmulatorServer server(&api, server_options);
+  absl::StatusOr<int> port = server.Start("127.0.0.1", 0);
+  ASSERT_TRUE(port.ok()) << port.status();
+  httplib::Client client("127.0.0.1", *port);
+  client.set_keep_alive(true);
+  httplib::Result first = client.Get(std::string("/bot") + kToken + "/getMe");
+  httplib::Result second = client.Get(std::string("/bot") + kToken + "/getMe");
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(second);
+  EXPECT_NE(first->get_header_value("Connection"), "close");
+  EXPECT_EQ(second->get_header_value("Connection"), "close");
+  httplib::Result third = client.Get(std::string("/bot") + kToken + "/getMe");
+  ASSERT_TRUE(third);  // a new connection
+  EXPECT_EQ(third->status, 200);
+
+  httplib::Result big = client.Post(std::string("/bot") + kToken + "/getMe",
+                                    std::string(5000, 'x'), "text/plain");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+  server.Stop();
 }
 
 }  // namespace
