@@ -16,7 +16,7 @@ RUN apt-get update \
       cmake g++ make pkg-config \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
       libcpp-httplib-dev nlohmann-json3-dev libabsl-dev libsqlite3-dev libssl-dev \
-      libboost1.74-dev \
+      libboost1.74-dev libcurl4-openssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -31,7 +31,7 @@ FROM ${BASE_IMAGE} AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       ca-certificates curl \
-      libabsl20220623 libbrotli1 libc-ares2 libcpp-httplib0.11 libgrpc++1.51 \
+      libabsl20220623 libbrotli1 libc-ares2 libcpp-httplib0.11 libcurl4 libgrpc++1.51 \
       libgrpc29 libprotobuf32 libre2-9 libsqlite3-0 libssl3 zlib1g \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 telegate \

@@ -1,12 +1,20 @@
 #include "common/http_bot_api_client.h"
 
+#include <fcntl.h>
 #include <httplib.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <regex>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "http/transport_error.h"
 
 namespace telegate {
 namespace {
@@ -39,7 +47,87 @@ int64_t SmallInt(const nlohmann::json& obj, const char* key) {
   return std::clamp<int64_t>(it->get<int64_t>(), 0, 86400);
 }
 
+// httplib says only "Connection" for a refused connect, an unknown host or an
+// unreachable network. To name it, look the host up and try one connect
+// (bounded by `limit`) the way the call did: failure paths only.
+absl::Status DiagnoseConnectFailure(const http::Peer& peer,
+                                    absl::Duration limit) {
+  std::string host = peer.host;
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  std::string port = std::to_string(peer.port);
+  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &found) != 0 ||
+      found == nullptr) {
+    return http::DnsFailed(peer.host);
+  }
+  int fd = socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                  0);
+  int err = fd < 0 ? errno : 0;
+  if (fd >= 0 && connect(fd, found->ai_addr, found->ai_addrlen) != 0) {
+    err = errno;
+    if (err == EINPROGRESS) {
+      pollfd p{fd, POLLOUT, 0};
+      int ms = static_cast<int>(absl::ToInt64Milliseconds(limit));
+      if (poll(&p, 1, std::max(ms, 1)) == 0) {
+        err = ETIMEDOUT;
+      } else {
+        socklen_t len = sizeof(err);
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      }
+    }
+  }
+  if (fd >= 0) close(fd);
+  freeaddrinfo(found);
+  switch (err) {
+    case ECONNREFUSED:
+      return http::ConnectionRefused(peer);
+    case EHOSTUNREACH:
+    case ENETUNREACH:
+      return http::HostUnreachable(peer);
+    case ETIMEDOUT:
+      return http::Timeout(peer, limit, /*connecting=*/true);
+    default:
+      return http::ConnectFailed(peer, err != 0 ? std::strerror(err) : "");
+  }
+}
+
 }  // namespace
+
+absl::Status HttpBotApiClient::NameFailure(httplib::Error error,
+                                           absl::Duration elapsed) const {
+  using httplib::Error;
+  switch (error) {
+    case Error::Connection:
+      return DiagnoseConnectFailure(peer_, connect_timeout_);
+    case Error::ConnectionTimeout:
+      return http::Timeout(peer_, connect_timeout_, /*connecting=*/true);
+    case Error::Read:
+      // httplib reports a read timeout as a read error: tell them apart.
+      if (elapsed >= read_timeout_ - absl::Milliseconds(50)) {
+        return http::Timeout(peer_, read_timeout_, /*connecting=*/false);
+      }
+      return absl::UnavailableError(absl::StrCat(
+          "connection to ", peer_.ToString(),
+          " closed or reset before the whole answer arrived"));
+    case Error::Write:
+      return absl::UnavailableError(absl::StrCat(
+          "connection to ", peer_.ToString(), " broke while sending"));
+    case Error::SSLConnection:
+      return http::TlsError(peer_, "handshake failed");
+    case Error::SSLServerVerification:
+      return http::TlsError(peer_, "certificate verification failed");
+    case Error::SSLLoadingCerts:
+      return http::TlsError(peer_, "could not load the CA certificates");
+    case Error::Canceled:
+      return absl::CancelledError("call cancelled");
+    default:
+      return absl::UnavailableError(
+          absl::StrCat("transport error with ", peer_.ToString(), ": ",
+                       httplib::to_string(error)));
+  }
+}
 
 absl::Status ValidateBaseUrl(const std::string& base_url,
                              std::string_view setting) {
@@ -65,7 +153,9 @@ ApiResult DecodeEnvelope(int http_status, const std::string& body) {
   }
   auto ok = doc.find("ok");
   out.ok = ok != doc.end() && ok->is_boolean() && ok->get<bool>();
-  if (auto it = doc.find("result"); it != doc.end()) out.result = *it;
+  if (auto it = doc.find("result"); it != doc.end()) {
+    out.result = std::move(*it);  // no copy of a large result
+  }
   out.error_code = static_cast<int>(SmallInt(doc, "error_code"));
   if (auto it = doc.find("description"); it != doc.end() && it->is_string()) {
     out.description = it->get<std::string>();
@@ -82,6 +172,9 @@ ApiResult DecodeEnvelope(int http_status, const std::string& body) {
 
 HttpBotApiClient::HttpBotApiClient(const HttpBotApiOptions& options)
     : token_(options.token),
+      peer_(http::PeerOf(options.base_url)),
+      connect_timeout_(options.connect_timeout),
+      read_timeout_(options.read_timeout),
       client_(std::make_unique<httplib::Client>(options.base_url)) {
   client_->set_keep_alive(true);
   client_->set_tcp_nodelay(true);
@@ -97,11 +190,13 @@ HttpBotApiClient::~HttpBotApiClient() = default;
 ApiResult HttpBotApiClient::Call(std::string_view method,
                                  const nlohmann::json& params) {
   std::string path = absl::StrCat("/bot", token_, "/", std::string(method));
+  absl::Time start = absl::Now();
   httplib::Result res = client_->Post(path, params.dump(), "application/json");
   if (!res) {
     ApiResult out;
-    out.description =
-        absl::StrCat("network error: ", httplib::to_string(res.error()));
+    out.description = http::Scrub(
+        std::string(NameFailure(res.error(), absl::Now() - start).message()),
+        token_);
     return out;
   }
   return DecodeEnvelope(res->status, res->body);

@@ -1,6 +1,10 @@
 // BotApiClient over HTTP(S) with cpp-httplib: POST <base>/bot<token>/<method>
 // with a JSON body on one keep-alive connection. One instance per thread
-// (Cancel excepted). Error descriptions never include the token or the URL.
+// (Cancel excepted). Error descriptions never include the token or the URL;
+// transport failures are named as the asynchronous client names them
+// (http/transport_error.h): "connection refused to host:port", "timeout
+// after 30 s (host:port)", "DNS lookup failed for host", "TLS error with
+// host:port: ...".
 // Shared by the worker (sending) and the gateway (polling, setWebhook); kept
 // in its own library (telegate_bot_api) so telegate_common needs no httplib.
 #ifndef TELEGATE_COMMON_HTTP_BOT_API_CLIENT_H_
@@ -12,9 +16,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/bot_api_client.h"
+#include "http/transport_error.h"
 
 namespace httplib {
 class Client;
+enum class Error;
 }
 
 namespace telegate {
@@ -35,7 +41,12 @@ class HttpBotApiClient : public BotApiClient {
   void Cancel() override;
 
  private:
+  absl::Status NameFailure(httplib::Error error, absl::Duration elapsed) const;
+
   std::string token_;
+  http::Peer peer_;
+  absl::Duration connect_timeout_;
+  absl::Duration read_timeout_;
   std::unique_ptr<httplib::Client> client_;
 };
 

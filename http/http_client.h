@@ -8,8 +8,11 @@
 // Thread-safety: Send may be called from any thread (it posts to the loop
 // when called elsewhere); `done` always runs exactly once, on the loop
 // thread — also when the client is destroyed or the loop stops with the
-// request in flight (then with a kCancelled status). Destroy the client on
-// its loop thread, or after the loop stopped. The loop must outlive it.
+// request in flight (then with a kCancelled status). `done` never runs
+// inside Send, except for a Send made after the loop stopped: then it runs
+// at once on the caller's thread with kCancelled. `done` may destroy the
+// client. Destroy the client on its loop thread (a `done` included), or
+// after the loop stopped. The loop must outlive it.
 #ifndef TELEGATE_HTTP_HTTP_CLIENT_H_
 #define TELEGATE_HTTP_HTTP_CLIENT_H_
 
@@ -34,6 +37,12 @@ struct HttpRequest {
   std::string url;              // http:// or https://
   Headers headers;              // e.g. {"Content-Type", "application/json"}
   std::string body;
+  // Optional streamed body instead of `body`: called on the loop thread to
+  // fill up to `size` bytes at `buffer`, returns the bytes written, 0 at the
+  // end. It must not block. `body_size` is its length when known (-1: sent
+  // with chunked transfer encoding on HTTP/1.1).
+  std::function<size_t(char* buffer, size_t size)> body_source;
+  int64_t body_size = -1;
   // Whole request, connect included. Zero: no limit.
   absl::Duration timeout = absl::Seconds(60);
   absl::Duration connect_timeout = absl::Seconds(10);
@@ -61,8 +70,10 @@ struct HttpClientOptions {
   int max_connections_per_host = 64;
   // Requests above this many in flight wait in the client's own queue.
   int max_in_flight = 1024;
-  // CA bundle for https; empty: libcurl's default.
+  // CA bundle for https; empty: libcurl's default (the system's bundle).
   std::string ca_file;
+  // Idle connections are closed after this long.
+  absl::Duration idle_timeout = absl::Seconds(118);
   // Response bodies above this fail the request (kResourceExhausted).
   size_t max_response_bytes = 64 << 20;
 };
@@ -83,7 +94,9 @@ class HttpClient {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  // Shared only with the client's own loop tasks (weakly), so that a task
+  // posted before the client died finds it gone.
+  std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace telegate::http

@@ -88,8 +88,9 @@ TEST(DescribeFailureTest, NamesMethodStatusAndDescription) {
   EXPECT_EQ(DescribeFailure("sendMessage", r),
             "sendMessage: 403 Forbidden: bot was blocked by the user");
   ApiResult net;
-  net.description = "network error: Connection";
-  EXPECT_EQ(DescribeFailure("getMe", net), "getMe: network error: Connection");
+  net.description = "connection refused to 127.0.0.1:1";
+  EXPECT_EQ(DescribeFailure("getMe", net),
+            "getMe: connection refused to 127.0.0.1:1");
 }
 
 TEST(DecodeEnvelopeTest, Success) {
