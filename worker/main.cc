@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   HttpAsyncBotApiOptions api;
   api.base_url = config.api_base_url;
   api.token = config.bot_token;
-  api.max_connections = config.bot_api_connections;
+  api.connections = config.bot_api_connections;
   worker::WorkerServer server(
       config, std::make_unique<HttpAsyncBotApiClientFactory>(api),
       std::make_unique<worker::EchoBot>());

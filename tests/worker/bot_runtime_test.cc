@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "http/event_loop.h"
 #include "tests/worker/fake_bot_api.h"

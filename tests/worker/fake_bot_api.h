@@ -63,9 +63,25 @@ class FakeBotApi : public AsyncBotApiClientFactory {
     absl::MutexLock lock(&mu_);
     delay_ = std::move(fn);
   }
+  // While held, no answer is delivered; Release() delivers every held one
+  // (then as usual). For "all these calls are in flight at once".
+  void Hold() {
+    absl::MutexLock lock(&mu_);
+    held_ = true;
+  }
+  void Release() {
+    std::vector<std::function<void()>> answers;
+    {
+      absl::MutexLock lock(&mu_);
+      held_ = false;
+      answers.swap(held_answers_);
+    }
+    for (auto& answer : answers) answer();
+  }
 
   std::unique_ptr<AsyncBotApiClient> Create(http::EventLoop* loop) override {
     absl::MutexLock lock(&mu_);
+    ++clients_alive_;
     return std::make_unique<Client>(this, loop, ++clients_created_);
   }
 
@@ -140,10 +156,7 @@ class FakeBotApi : public AsyncBotApiClientFactory {
   class Client : public AsyncBotApiClient {
    public:
     Client(FakeBotApi* api, http::EventLoop* loop, int id)
-        : api_(api), loop_(loop), id_(id) {
-      absl::MutexLock lock(&api_->mu_);
-      ++api_->clients_alive_;
-    }
+        : api_(api), loop_(loop), id_(id) {}
     ~Client() override {
       std::map<int64_t, std::pair<ApiResult, Callback>> left;
       {
@@ -170,8 +183,7 @@ class FakeBotApi : public AsyncBotApiClientFactory {
         pending_->calls.emplace(call_id,
                                 std::make_pair(std::move(result), std::move(done)));
       }
-      loop_->RunAt(absl::Now() + delay,
-                   [api = api_, pending = pending_, call_id] {
+      auto answer = [api = api_, pending = pending_, call_id] {
                      std::pair<ApiResult, Callback> call;
                      {
                        absl::MutexLock lock(&pending->mu);
@@ -182,7 +194,11 @@ class FakeBotApi : public AsyncBotApiClientFactory {
                      }
                      api->Answered();
                      call.second(std::move(call.first));
-                   });
+                   };
+      http::EventLoop* loop = loop_;
+      api_->Deliver([loop, delay, answer = std::move(answer)] {
+        loop->RunAt(absl::Now() + delay, answer);
+      });
     }
     int in_flight() const override {
       absl::MutexLock lock(&pending_->mu);
@@ -206,6 +222,18 @@ class FakeBotApi : public AsyncBotApiClientFactory {
    private:
     FakeBotApi* const api_;
   };
+
+  // Schedules an answer now, or keeps it while held.
+  void Deliver(std::function<void()> schedule) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (held_) {
+        held_answers_.push_back(std::move(schedule));
+        return;
+      }
+    }
+    schedule();
+  }
 
   void Answered() {
     absl::MutexLock lock(&mu_);
@@ -255,6 +283,8 @@ class FakeBotApi : public AsyncBotApiClientFactory {
   ApiResult fail_result_ ABSL_GUARDED_BY(mu_);
   std::string fail_method_ ABSL_GUARDED_BY(mu_);
   DelayFn delay_ ABSL_GUARDED_BY(mu_);
+  bool held_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::function<void()>> held_answers_ ABSL_GUARDED_BY(mu_);
 };
 
 // A Telegram text-message update, as the webhook would carry it.

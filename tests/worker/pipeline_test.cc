@@ -205,6 +205,8 @@ TEST_F(PipelineTest, ThresholdRestartGivesLoopsFreshClients) {
   for (int i = 1; i <= 4; ++i) {
     ASSERT_EQ(Send(i, 5, "x"), SubmitResult::kAccepted);
   }
+  // getMe is re-checked asynchronously, through the new client.
+  ASSERT_TRUE(api_.WaitForCalls("getMe", 2));
   Drain();
   BotSnapshot s = runtime_->Snapshot();
   EXPECT_EQ(s.restart_count, 1);

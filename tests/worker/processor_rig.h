@@ -23,6 +23,7 @@ struct ProcessorRig {
   worker::WorkerStats stats;
   worker::ChatScheduler scheduler;
   std::unique_ptr<worker::UpdateProcessor> processor;
+  absl::Duration backoff = absl::Milliseconds(1);  // first retry's delay
 
   explicit ProcessorRig(int64_t error_threshold = 10)
       : runtime(error_threshold) {}
@@ -30,10 +31,10 @@ struct ProcessorRig {
     if (processor) processor->Stop(absl::ZeroDuration());
   }
 
-  // Fast retries, no jitter unless the options say otherwise.
+  // Retries after `backoff`, no jitter.
   void Start(worker::ProcessorOptions options = {},
              worker::BotHandler* handler = nullptr) {
-    options.retry.initial_backoff = absl::Milliseconds(1);
+    options.retry.initial_backoff = backoff;
     options.retry.jitter = 0;
     processor = std::make_unique<worker::UpdateProcessor>(
         options, &scheduler, &journal, &runtime,

@@ -207,15 +207,23 @@ TEST(UpdateProcessorTest, InFlightCapHolds) {
 // every update is delivered later.
 TEST(UpdateProcessorTest, OutageWithHundredsInFlightRestartsOnceLosesNothing) {
   ProcessorRig rig(/*error_threshold=*/10);
-  rig.api.SetDelay(absl::Milliseconds(50));
+  // Retries start after every failure of the outage was seen.
+  rig.backoff = absl::Milliseconds(200);
   ProcessorOptions options;
   options.loops = 2;
   options.max_in_flight = 1024;
   options.retry.max_attempts = 5;
   rig.Start(options);
+  // Each loop made its first client (loop 1's creation is posted to it).
+  ASSERT_TRUE(WaitUntil([&] { return rig.api.clients_created() == 2; }));
   int clients_before = rig.api.clients_created();
   rig.api.FailNext(300, FakeBotApi::Failure(502, "Bad Gateway"), "sendMessage");
+  rig.api.Hold();
   for (int c = 1; c <= 300; ++c) rig.Add(c, c, "through the outage");
+  // All 300 calls are in flight at once, then all fail.
+  ASSERT_TRUE(WaitUntil([&] { return rig.api.in_flight() == 300; }));
+  EXPECT_EQ(rig.processor->calls_in_flight(), 300);
+  rig.api.Release();
   ASSERT_TRUE(rig.scheduler.WaitUntilEmpty(absl::Seconds(60)));
   // The old generation's clients were destroyed once their calls completed:
   // one client per loop is left.
