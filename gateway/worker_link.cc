@@ -242,8 +242,7 @@ std::vector<Update> WorkerLink::TakeBatchLocked() {
   return batch;
 }
 
-void WorkerLink::NotSentLocked(Update& update, const char* why,
-                               Outcomes& out) {
+void WorkerLink::NotSentLocked(Update& update, const char* why, Outcomes& out) {
   auto it = pending_.find(update.seq());
   if (it == pending_.end()) return;  // timed out already
   Pending p = std::move(it->second);
@@ -252,7 +251,8 @@ void WorkerLink::NotSentLocked(Update& update, const char* why,
     out.not_sent.emplace_back(std::move(p.not_sent),
                               std::move(*update.mutable_payload()));
   } else {
-    out.done.emplace_back(std::move(p.done), absl::FailedPreconditionError(why));
+    out.done.emplace_back(std::move(p.done),
+                          absl::FailedPreconditionError(why));
   }
 }
 
@@ -294,8 +294,7 @@ void WorkerLink::OnOpenLocked() {
   opened_once_ = true;
   backoff_ = options_.min_backoff;
   SetConnectedLocked(true);
-  log::Info("gateway", "worker_stream_opened",
-            {{"batches", !call_->single}});
+  log::Info("gateway", "worker_stream_opened", {{"batches", !call_->single}});
 }
 
 void WorkerLink::OnAcks(std::vector<Ack> acks) {
@@ -327,8 +326,10 @@ void WorkerLink::OnWriteDone(Call* call, bool ok, std::vector<Update> unsent) {
     } else {
       // The stream broke before these left: nothing else will be sent on
       // it, so everything queued goes back to the callers at once.
-      for (Update& u : unsent) NotSentLocked(u, "stream to the worker broke", out);
-      for (Update& u : queue_) NotSentLocked(u, "stream to the worker broke", out);
+      for (Update& u : unsent)
+        NotSentLocked(u, "stream to the worker broke", out);
+      for (Update& u : queue_)
+        NotSentLocked(u, "stream to the worker broke", out);
       queue_.clear();
       call->closing = true;
       if (call->opened) SetConnectedLocked(false);
@@ -353,7 +354,8 @@ void WorkerLink::OnReadsDone(Call* call) {
     absl::MutexLock lock(&mu_);
     call->closing = true;
     if (call->opened) SetConnectedLocked(false);
-    for (Update& u : queue_) NotSentLocked(u, "stream to the worker closed", out);
+    for (Update& u : queue_)
+      NotSentLocked(u, "stream to the worker closed", out);
     queue_.clear();
     if (!writing_ && !call->released) {
       call->released = true;
@@ -369,14 +371,16 @@ void WorkerLink::OnCallDone(Call* call, const grpc::Status& status) {
   {
     absl::MutexLock lock(&mu_);
     if (call->opened) SetConnectedLocked(false);
-    for (Update& u : queue_) NotSentLocked(u, "stream to the worker closed", out);
+    for (Update& u : queue_)
+      NotSentLocked(u, "stream to the worker closed", out);
     queue_.clear();
     // Written ones may have reached the worker.
     for (auto& [seq, p] : pending_) {
       out.done.emplace_back(
           std::move(p.done),
-          p.sent ? absl::UnavailableError("stream to the worker closed")
-                 : absl::FailedPreconditionError("stream to the worker closed"));
+          p.sent
+              ? absl::UnavailableError("stream to the worker closed")
+              : absl::FailedPreconditionError("stream to the worker closed"));
     }
     pending_.clear();
     deadlines_.clear();

@@ -134,7 +134,7 @@ class WorkerLink : public UpdateSink {
   bool open_ ABSL_GUARDED_BY(mu_) = false;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<uint64_t> in_write_ ABSL_GUARDED_BY(mu_);  // seqs being written
-  bool next_single_ ABSL_GUARDED_BY(mu_) = false;  // next attempt: Stream
+  bool next_single_ ABSL_GUARDED_BY(mu_) = false;        // next attempt: Stream
   bool reported_connected_ ABSL_GUARDED_BY(mu_) = false;
   bool opened_once_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time reconnect_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();

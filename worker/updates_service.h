@@ -19,8 +19,7 @@
 namespace telegate::worker {
 
 // Maps an intake decision to the ack sent back to the gateway.
-telegate::v1::Ack MakeAck(uint64_t seq, int64_t update_id,
-                          SubmitResult result);
+telegate::v1::Ack MakeAck(uint64_t seq, int64_t update_id, SubmitResult result);
 
 class UpdatesService final : public telegate::v1::Updates::CallbackService {
  public:

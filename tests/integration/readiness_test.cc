@@ -7,15 +7,15 @@
 #include <signal.h>
 
 #include <iostream>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
-#include "tests/integration/stack.h"
 #include "testing/tcp_forwarder.h"
+#include "tests/integration/stack.h"
 
 namespace telegate::testing {
 namespace {
