@@ -262,8 +262,8 @@ std::string MarkdownHeader() {
   return "| Bot API latency | chats | load | throughput (updates/s) | "
          "webhook answers not 2xx | webhook p50 / p99 | end-to-end p99 | "
          "CPU per update, gateway + worker | CPU per update, load generator "
-         "+ emulator | peak RSS gateway / worker / load + emulator | lost, "
-         "duplicated, reordered |\n"
+         "+ emulator | peak RSS gateway / worker / load + emulator | not "
+         "echoed by the end (lost or still queued), duplicated, reordered |\n"
          "|---|---|---|---|---|---|---|---|---|---|---|\n";
 }
 
