@@ -13,12 +13,16 @@ namespace telegate::bench {
 
 struct BenchConfig {
   int chats = 200;
-  int messages = 50;
+  int messages = 50;  // per chat; ignored when `seconds` > 0
+  int seconds = 0;    // > 0: send for this long instead of `messages`
+  int drain_seconds = 30;  // after the load, wait at most this for echoes
+  int latency_ms = 0;      // every Bot API call answered after this
   int connections = 40;
   std::string worker_threads;  // "" = the worker's default
   int queue_limit = 10000;     // the worker's TELEGATE_QUEUE_LIMIT
   std::string bin_dir;         // holds telegate-worker, telegate-gateway
   std::string json_path;       // "" = no JSON file
+  std::string markdown_path;   // "" = none; else a table row is appended
 };
 
 const std::vector<SettingSpec>& BenchSettingSpecs();

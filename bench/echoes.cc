@@ -63,7 +63,7 @@ std::optional<Echo> ParseEcho(const nlohmann::json& call) {
 
 std::vector<Echo> WaitForEchoes(const emulator::BotApi& api, size_t expected,
                                 absl::Duration idle_timeout,
-                                absl::Duration settle) {
+                                absl::Time deadline, absl::Duration settle) {
   std::vector<Echo> echoes;
   std::set<std::pair<int64_t, int>> seen;
   int64_t since = 0;
@@ -76,7 +76,7 @@ std::vector<Echo> WaitForEchoes(const emulator::BotApi& api, size_t expected,
         seen.insert({echoes[i].text_chat_id, echoes[i].index});
       }
     }
-    if (seen.size() >= expected) break;
+    if (seen.size() >= expected || absl::Now() >= deadline) break;
     if (echoes.size() > before) {
       last_progress = absl::Now();
     } else if (absl::Now() - last_progress > idle_timeout) {

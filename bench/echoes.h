@@ -1,8 +1,8 @@
 // Echo collection: reads the successful sendMessage calls the emulated Bot
 // API recorded and matches each to the update it answers through its text
 // ("c<chat> m<index>"). WaitForEchoes polls until every expected update was
-// echoed or nothing new arrived for `idle_timeout`, then lingers `settle`
-// to catch late duplicates. BotApi is thread-safe, so it may run while
+// echoed, nothing new arrived for `idle_timeout` or `deadline` passed, then
+// lingers `settle` to catch late duplicates. BotApi is thread-safe, so it may run while
 // others still use the emulator.
 #ifndef TELEGATE_BENCH_ECHOES_H_
 #define TELEGATE_BENCH_ECHOES_H_
@@ -24,7 +24,7 @@ std::optional<Echo> ParseEcho(const nlohmann::json& call);
 
 std::vector<Echo> WaitForEchoes(const emulator::BotApi& api, size_t expected,
                                 absl::Duration idle_timeout,
-                                absl::Duration settle);
+                                absl::Time deadline, absl::Duration settle);
 
 }  // namespace telegate::bench
 

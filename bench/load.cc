@@ -17,8 +17,9 @@ namespace {
 int64_t NowUs() { return absl::ToUnixMicros(absl::Now()); }
 
 struct ChatState {
-  UpdateRecord* records = nullptr;  // this chat's `messages` records
-  int next = 0;                     // index of the update in flight
+  std::vector<UpdateRecord> records;  // sent so far, and the one in flight
+  int64_t chat_id = 0;
+  int next = 0;  // index of the update in flight
   std::string body;                 // its body, reused on redelivery
   absl::Time ready_at = absl::InfinitePast();
 };
@@ -47,18 +48,21 @@ class Connection {
     client_.set_write_timeout(timeout_us / 1000000, timeout_us % 1000000);
   }
 
-  Counters Run() {
+  // Runs until done (`stop_at` in a timed run); returns the chats.
+  std::vector<ChatState> Run(absl::Time stop_at, Counters* counters) {
+    const bool timed = options_.duration > absl::ZeroDuration();
     size_t unfinished = 0;
-    for (const ChatState& c : chats_) unfinished += c.next < options_.messages;
+    for (const ChatState& c : chats_) unfinished += !Finished(c);
     size_t cursor = 0;
     while (unfinished > 0) {
       const absl::Time now = absl::Now();
-      absl::Time earliest = absl::InfiniteFuture();
+      if (timed && now >= stop_at) break;
+      absl::Time earliest = timed ? stop_at : absl::InfiniteFuture();
       ChatState* ready = nullptr;
       for (size_t k = 0; k < chats_.size() && ready == nullptr; ++k) {
         size_t i = (cursor + k) % chats_.size();
         ChatState& c = chats_[i];
-        if (c.next >= options_.messages) continue;
+        if (Finished(c)) continue;
         if (c.ready_at <= now) {
           ready = &c;
           cursor = i + 1;
@@ -70,14 +74,26 @@ class Connection {
         absl::SleepFor(earliest - now);
         continue;
       }
-      if (Attempt(*ready) && ready->next >= options_.messages) --unfinished;
+      if (Attempt(*ready) && Finished(*ready)) --unfinished;
     }
-    return counters_;
+    *counters = counters_;
+    return std::move(chats_);
   }
 
  private:
+  bool Finished(const ChatState& c) const {
+    return options_.duration <= absl::ZeroDuration() &&
+           c.next >= options_.messages;
+  }
+
   // One POST of the chat's current update; true on a 2xx.
   bool Attempt(ChatState& chat) {
+    if (static_cast<int>(chat.records.size()) <= chat.next) {
+      UpdateRecord fresh;
+      fresh.chat_id = chat.chat_id;
+      fresh.index = chat.next;
+      chat.records.push_back(fresh);
+    }
     UpdateRecord& record = chat.records[chat.next];
     const int64_t start_us = NowUs();
     if (record.attempts == 0) {
@@ -151,34 +167,30 @@ std::string MakeUpdateJson(int64_t update_id, int64_t chat_id, int index,
 }
 
 LoadResult RunLoad(const LoadOptions& options) {
-  LoadResult result;
-  result.updates.resize(static_cast<size_t>(options.chats) * options.messages);
-  for (int c = 0; c < options.chats; ++c) {
-    for (int i = 0; i < options.messages; ++i) {
-      UpdateRecord& r =
-          result.updates[static_cast<size_t>(c) * options.messages + i];
-      r.chat_id = options.first_chat_id + c;
-      r.index = i;
-    }
-  }
   const int connections =
       std::max(1, std::min(options.connections, options.chats));
   std::vector<std::vector<ChatState>> per_connection(connections);
   for (int c = 0; c < options.chats; ++c) {
     ChatState state;
-    state.records = &result.updates[static_cast<size_t>(c) * options.messages];
+    state.chat_id = options.first_chat_id + c;
+    if (options.duration <= absl::ZeroDuration()) {
+      state.records.reserve(options.messages);
+    }
     per_connection[c % connections].push_back(std::move(state));
   }
 
+  LoadResult result;
   std::atomic<int64_t> next_update_id{options.first_update_id};
   std::vector<Counters> counters(connections);
   std::vector<std::thread> threads;
   result.start_us = NowUs();
+  const absl::Time stop_at = absl::FromUnixMicros(result.start_us) +
+                             options.duration;
   for (int k = 0; k < connections; ++k) {
     threads.emplace_back([&, k] {
       Connection connection(options, &next_update_id,
                             std::move(per_connection[k]));
-      counters[k] = connection.Run();
+      per_connection[k] = connection.Run(stop_at, &counters[k]);
     });
   }
   for (std::thread& t : threads) t.join();
@@ -186,6 +198,13 @@ LoadResult RunLoad(const LoadOptions& options) {
   for (const Counters& c : counters) {
     result.non_2xx += c.non_2xx;
     result.no_answer += c.no_answer;
+  }
+  // Chat c was dealt to connection c % connections, in order.
+  for (int c = 0; c < options.chats; ++c) {
+    std::vector<UpdateRecord>& records =
+        per_connection[c % connections][c / connections].records;
+    result.updates.insert(result.updates.end(), records.begin(),
+                          records.end());
   }
   return result;
 }

@@ -4,8 +4,10 @@
 // the chats dealt round-robin over them. Like Telegram, a chat's next update
 // is posted only after the previous one got a 2xx; a failed one (non-2xx or
 // no answer) is redelivered after `Retry-After` (default 1 s) while the
-// connection keeps serving its other chats. RunLoad blocks until every
-// update was answered 2xx; it owns its threads and joins them.
+// connection keeps serving its other chats. With `duration` set, chats send
+// until it has passed (each connection finishes the POST it is making), and
+// `messages` is ignored; otherwise RunLoad blocks until every update was
+// answered 2xx. It owns its threads and joins them.
 #ifndef TELEGATE_BENCH_LOAD_H_
 #define TELEGATE_BENCH_LOAD_H_
 
@@ -24,6 +26,7 @@ struct LoadOptions {
   std::string secret;
   int chats = 1;
   int messages = 1;
+  absl::Duration duration = absl::ZeroDuration();  // > 0: timed run
   int connections = 1;
   int64_t first_chat_id = 700000001;  // private chat id == user id
   int64_t first_update_id = 900000001;
@@ -32,7 +35,8 @@ struct LoadOptions {
 };
 
 struct LoadResult {
-  // updates[chat * messages + index], chat counted from 0.
+  // Grouped by chat (chat counted from 0), in index order within it. A timed
+  // run's last update of a chat may be undelivered (time ran out).
   std::vector<UpdateRecord> updates;
   int64_t non_2xx = 0;    // answers other than 2xx (each one redelivered)
   int64_t no_answer = 0;  // attempts that got no HTTP answer (redelivered)

@@ -54,6 +54,17 @@ int main(int argc, char** argv) {
   absl::StatusOr<bench::Report> report = bench::RunBench(*config);
   if (!report.ok()) return Fail(report.status());
   std::printf("%s", bench::FormatText(*report).c_str());
+  if (!config->markdown_path.empty()) {
+    const bool fresh = !std::filesystem::exists(config->markdown_path) ||
+                       std::filesystem::file_size(config->markdown_path) == 0;
+    std::ofstream out(config->markdown_path, std::ios::app);
+    if (fresh) out << bench::MarkdownHeader();
+    out << bench::MarkdownRow(*report);
+    if (!out) {
+      return Fail(
+          absl::UnavailableError("cannot write " + config->markdown_path));
+    }
+  }
   if (!config->json_path.empty()) {
     std::ofstream out(config->json_path);
     out << bench::ToJson(*report).dump(2) << "\n";

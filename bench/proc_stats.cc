@@ -1,6 +1,5 @@
 #include "bench/proc_stats.h"
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -76,16 +75,6 @@ absl::StatusOr<ProcStats> ReadProcStats(pid_t pid) {
   if (!cpu.ok()) return cpu.status();
   out.cpu_seconds = *cpu;
   return out;
-}
-
-double SelfCpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& tv) {
-    return static_cast<double>(tv.tv_sec) +
-           static_cast<double>(tv.tv_usec) / 1e6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 }  // namespace telegate::bench

@@ -13,8 +13,9 @@
 
 namespace telegate::bench {
 
-// Reads /proc/<pid>/status and /proc/<pid>/stat. The process must still be
-// alive (a reaped child has no /proc entry).
+// Reads /proc/<pid>/status and /proc/<pid>/stat (getpid() for this
+// process). The process must still be alive (a reaped child has no /proc
+// entry).
 absl::StatusOr<ProcStats> ReadProcStats(pid_t pid);
 
 // Pure parsers, split out for testing.
@@ -23,9 +24,6 @@ absl::StatusOr<double> ParsePeakRssMb(std::string_view status_text);
 // utime + stime from the text of /proc/<pid>/stat, in seconds.
 absl::StatusOr<double> ParseCpuSeconds(std::string_view stat_text,
                                        long ticks_per_second);
-
-// This process's own CPU time (user + system, getrusage), in seconds.
-double SelfCpuSeconds();
 
 }  // namespace telegate::bench
 

@@ -90,6 +90,12 @@ std::string Process(const ProcessFigures& p) {
                          p.stats.cpu_seconds);
 }
 
+// "15 s" for a timed run, "50 messages" otherwise.
+std::string Load(const Report& r) {
+  return r.seconds > 0 ? absl::StrCat(r.seconds, " s")
+                       : absl::StrCat(r.messages, " messages");
+}
+
 nlohmann::json PercentilesJson(const Percentiles& p) {
   return {{"p50", p.p50_ms}, {"p99", p.p99_ms}, {"max", p.max_ms}};
 }
@@ -117,15 +123,16 @@ Report Summarize(const RunData& data) {
   Report r;
   r.chats = data.chats;
   r.messages = data.messages;
+  r.seconds = data.seconds;
+  r.latency_ms = data.latency_ms;
   r.connections = data.connections;
   r.worker_threads = data.worker_threads;
-  r.total_updates = static_cast<int64_t>(data.updates.size());
   r.non_2xx = data.non_2xx;
   r.no_answer = data.no_answer;
   r.redeliveries = data.non_2xx + data.no_answer;
   r.worker = data.worker;
   r.gateway = data.gateway;
-  r.bench_cpu_seconds = data.bench_cpu_seconds;
+  r.bench = data.bench;
 
   EchoIndex index = IndexEchoes(data);
   r.unexpected = index.unexpected;
@@ -139,8 +146,12 @@ Report Summarize(const RunData& data) {
       first_post_us = u.first_post_us;
     }
     last_done_us = std::max(last_done_us, u.done_us);
-    if (u.delivered)
-      answer_ms.push_back(static_cast<double>(u.answer_us) / 1e3);
+    if (!u.delivered) {
+      ++r.undelivered;
+      continue;
+    }
+    ++r.total_updates;
+    answer_ms.push_back(static_cast<double>(u.answer_us) / 1e3);
     auto it = index.by_update.find({u.chat_id, u.index});
     if (it == index.by_update.end()) {
       ++r.lost;
@@ -160,10 +171,14 @@ Report Summarize(const RunData& data) {
   }
   r.webhook_answer = Summarize(std::move(answer_ms));
   r.end_to_end = Summarize(std::move(end_to_end_ms));
-  if (r.total_updates > 0 && r.worker.measured && r.gateway.measured) {
+  if (r.echoed > 0 && r.worker.measured && r.gateway.measured) {
     r.pair_cpu_ms_per_update =
         (r.worker.stats.cpu_seconds + r.gateway.stats.cpu_seconds) * 1e3 /
-        static_cast<double>(r.total_updates);
+        static_cast<double>(r.echoed);
+  }
+  if (r.echoed > 0 && r.bench.measured) {
+    r.bench_cpu_ms_per_update =
+        r.bench.stats.cpu_seconds * 1e3 / static_cast<double>(r.echoed);
   }
   return r;
 }
@@ -175,13 +190,15 @@ bool Passed(const Report& r) {
 
 std::string FormatText(const Report& r) {
   std::string out = absl::StrFormat(
-      "telegate-bench: %d chats x %d messages over %d connections, worker "
-      "threads %s\n",
-      r.chats, r.messages, r.connections,
+      "telegate-bench: %d chats x %s over %d connections, Bot API latency "
+      "%d ms, worker threads %s\n",
+      r.chats, Load(r), r.connections, r.latency_ms,
       r.worker_threads.empty() ? "default" : r.worker_threads);
   absl::StrAppend(
       &out,
-      Row("updates", absl::StrCat(r.total_updates, " (echoed ", r.echoed, ")")),
+      Row("updates accepted", absl::StrCat(r.total_updates, " (echoed ",
+                                           r.echoed, ", cut off by the end ",
+                                           r.undelivered, ")")),
       Row("wall time (first post..last echo)",
           absl::StrFormat("%.3f s (posting %.3f s)", r.wall_seconds,
                           r.post_seconds)),
@@ -191,16 +208,18 @@ std::string FormatText(const Report& r) {
       Row("end-to-end latency", Latency(r.end_to_end, false)),
       Row("redeliveries", absl::StrCat(r.redeliveries, " (non-2xx ", r.non_2xx,
                                        ", no answer ", r.no_answer, ")")));
-  absl::StrAppend(&out, Row("lost", absl::StrCat(r.lost)),
+  absl::StrAppend(&out, Row("lost (not echoed by the end)",
+                            absl::StrCat(r.lost)),
                   Row("duplicated", absl::StrCat(r.duplicated)),
                   Row("out of order", absl::StrCat(r.out_of_order)),
                   Row("unexpected echoes", absl::StrCat(r.unexpected)),
                   Row("worker", Process(r.worker)),
                   Row("gateway", Process(r.gateway)),
+                  Row("load generator + emulator", Process(r.bench)),
                   Row("CPU per update (worker+gateway)",
                       absl::StrFormat("%.3f ms", r.pair_cpu_ms_per_update)),
-                  Row("bench CPU (load + emulator)",
-                      absl::StrFormat("%.2f s", r.bench_cpu_seconds)),
+                  Row("CPU per update (load + emulator)",
+                      absl::StrFormat("%.3f ms", r.bench_cpu_ms_per_update)),
                   Row("result", Passed(r) ? "PASS" : "FAIL"));
   return out;
 }
@@ -209,10 +228,13 @@ nlohmann::json ToJson(const Report& r) {
   return {
       {"chats", r.chats},
       {"messages", r.messages},
+      {"seconds", r.seconds},
+      {"latency_ms", r.latency_ms},
       {"connections", r.connections},
       {"worker_threads",
        r.worker_threads.empty() ? "default" : r.worker_threads},
       {"total_updates", r.total_updates},
+      {"undelivered", r.undelivered},
       {"echoed", r.echoed},
       {"wall_seconds", r.wall_seconds},
       {"post_seconds", r.post_seconds},
@@ -229,10 +251,35 @@ nlohmann::json ToJson(const Report& r) {
       {"unexpected", r.unexpected},
       {"worker", ProcessJson(r.worker)},
       {"gateway", ProcessJson(r.gateway)},
+      {"bench", ProcessJson(r.bench)},
       {"pair_cpu_ms_per_update", r.pair_cpu_ms_per_update},
-      {"bench_cpu_seconds", r.bench_cpu_seconds},
+      {"bench_cpu_ms_per_update", r.bench_cpu_ms_per_update},
       {"passed", Passed(r)},
   };
+}
+
+std::string MarkdownHeader() {
+  return "| Bot API latency | chats | load | throughput (updates/s) | "
+         "webhook answers not 2xx | webhook p50 / p99 | end-to-end p99 | "
+         "CPU per update, gateway + worker | CPU per update, load generator "
+         "+ emulator | peak RSS gateway / worker / load + emulator | not "
+         "echoed by the end (lost or still queued), duplicated, reordered |\n"
+         "|---|---|---|---|---|---|---|---|---|---|---|\n";
+}
+
+std::string MarkdownRow(const Report& r) {
+  auto rss = [](const ProcessFigures& p) {
+    return p.measured ? absl::StrFormat("%.1f", p.stats.peak_rss_mb)
+                      : std::string("?");
+  };
+  return absl::StrFormat(
+      "| %d ms | %d | %s | %.0f | %d | %.1f / %.1f ms | %.0f ms | %.3f ms | "
+      "%.3f ms | %s / %s / %s MB | %d, %d, %d |\n",
+      r.latency_ms, r.chats, Load(r), r.throughput_per_second,
+      r.non_2xx + r.no_answer, r.webhook_answer.p50_ms, r.webhook_answer.p99_ms,
+      r.end_to_end.p99_ms, r.pair_cpu_ms_per_update, r.bench_cpu_ms_per_update,
+      rss(r.gateway), rss(r.worker), rss(r.bench), r.lost, r.duplicated,
+      r.out_of_order + r.unexpected);
 }
 
 }  // namespace telegate::bench

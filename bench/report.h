@@ -17,7 +17,9 @@ namespace telegate::bench {
 // Everything one run recorded.
 struct RunData {
   int chats = 0;
-  int messages = 0;
+  int messages = 0;  // 0 in a timed run
+  int seconds = 0;   // > 0: a timed run
+  int latency_ms = 0;
   int connections = 0;
   std::string worker_threads;  // "" = the worker's default
   std::vector<UpdateRecord> updates;
@@ -26,7 +28,7 @@ struct RunData {
   int64_t no_answer = 0;
   ProcessFigures worker;
   ProcessFigures gateway;
-  double bench_cpu_seconds = 0;  // the bench process, emulator included
+  ProcessFigures bench;  // this process: load generator + emulator
 };
 
 struct Percentiles {
@@ -38,9 +40,12 @@ struct Percentiles {
 struct Report {
   int chats = 0;
   int messages = 0;
+  int seconds = 0;
+  int latency_ms = 0;
   int connections = 0;
   std::string worker_threads;
-  int64_t total_updates = 0;
+  int64_t total_updates = 0;         // accepted (answered 2xx)
+  int64_t undelivered = 0;  // timed run: posts cut off by the end, not 2xx
   int64_t echoed = 0;                // updates echoed at least once
   double post_seconds = 0;           // first post -> last 2xx
   double wall_seconds = 0;           // first post -> last echo
@@ -50,14 +55,15 @@ struct Report {
   int64_t redeliveries = 0;  // non-2xx answers + attempts with no answer
   int64_t non_2xx = 0;
   int64_t no_answer = 0;
-  int64_t lost = 0;          // sent, never echoed
+  int64_t lost = 0;          // accepted, not echoed by the end
   int64_t duplicated = 0;    // echoed more than once
   int64_t out_of_order = 0;  // echoed after a later message of its chat
   int64_t unexpected = 0;    // echoes matching no update or the wrong chat
   ProcessFigures worker;
   ProcessFigures gateway;
-  double pair_cpu_ms_per_update = 0;  // (worker + gateway CPU) / updates
-  double bench_cpu_seconds = 0;
+  ProcessFigures bench;
+  double pair_cpu_ms_per_update = 0;   // (worker + gateway CPU) / echoed
+  double bench_cpu_ms_per_update = 0;  // (load + emulator CPU) / echoed
 };
 
 // Nearest-rank percentile (0 < p <= 100) of `values`; 0 when empty.
@@ -70,6 +76,9 @@ bool Passed(const Report& report);
 
 std::string FormatText(const Report& report);
 nlohmann::json ToJson(const Report& report);
+// A Markdown table: the header (two lines) and one row per run.
+std::string MarkdownHeader();
+std::string MarkdownRow(const Report& report);
 
 }  // namespace telegate::bench
 

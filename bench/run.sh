@@ -1,16 +1,38 @@
 #!/usr/bin/env bash
 # Builds telegate-bench, telegate-worker and telegate-gateway (Release, in
-# build-bench/) and runs the benchmark with the standard figures of issue 3.
-# Extra arguments are passed to telegate-bench, e.g. --json bench.json.
+# build-release/ or $TELEGATE_BENCH_BUILD_DIR) and runs the benchmark.
+#
+# No arguments: the three scenarios of the README table, 15 s each
+# (BENCH_SECONDS overrides): Bot API latency 0 ms / 200 chats, 0 ms / 2000
+# chats and 80 ms / 2000 chats; prints each run's report, then one Markdown
+# table of all three (also left in $build/bench-table.md).
+# With arguments: one run with them, e.g.
+#   bench/run.sh --latency_ms 80 --chats 2000 --seconds 15 --json out.json
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${TELEGATE_BENCH_BUILD_DIR:-$root/build-bench}"
+build="${TELEGATE_BENCH_BUILD_DIR:-$root/build-release}"
 
 if [[ ! -f "$build/CMakeCache.txt" ]]; then
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
     -DTELEGATE_BUILD_TESTS=OFF >/dev/null
 fi
 cmake --build "$build" --target telegate-bench telegate-worker \
-  telegate-gateway -j"$(nproc)" >/dev/null
+  telegate-gateway -j"${TELEGATE_BUILD_JOBS:-$(nproc)}" >/dev/null
+bench="$build/bin/telegate-bench"
 
-exec "$build/bin/telegate-bench" --chats 200 --messages 50 --connections 40 "$@"
+if [[ $# -gt 0 ]]; then
+  exec "$bench" --connections 40 "$@"
+fi
+
+seconds="${BENCH_SECONDS:-15}"
+table="$build/bench-table.md"
+: >"$table"
+status=0
+for scenario in "0 200" "0 2000" "80 2000"; do
+  read -r latency chats <<<"$scenario"
+  echo "== Bot API latency $latency ms, $chats chats, $seconds s" >&2
+  "$bench" --connections 40 --seconds "$seconds" --latency_ms "$latency" \
+    --chats "$chats" --markdown "$table" >&2 || status=$?
+done
+cat "$table"
+exit "$status"

@@ -1,5 +1,7 @@
 #include "bench/runner.h"
 
+#include <unistd.h>
+
 #include <utility>
 
 #include "absl/time/clock.h"
@@ -17,13 +19,17 @@ constexpr absl::Duration kDuplicateSettle = absl::Milliseconds(500);
 }  // namespace
 
 absl::StatusOr<Report> RunBench(const BenchConfig& config) {
-  const size_t total = static_cast<size_t>(config.chats) * config.messages;
+  const bool timed = config.seconds > 0;
+  // A timed run records as many calls as it makes (up to a generous cap).
+  const size_t total =
+      timed ? 5000000 : static_cast<size_t>(config.chats) * config.messages;
   StackOptions stack_options;
   stack_options.bin_dir = config.bin_dir;
   stack_options.worker_threads = config.worker_threads;
   stack_options.connections = config.connections;
   stack_options.queue_limit = config.queue_limit;
   stack_options.expected_calls = total;
+  stack_options.latency_ms = config.latency_ms;
   absl::StatusOr<std::unique_ptr<BenchStack>> stack =
       BenchStack::Start(stack_options);
   if (!stack.ok()) return stack.status();
@@ -33,17 +39,29 @@ absl::StatusOr<Report> RunBench(const BenchConfig& config) {
   load.secret = (*stack)->secret();
   load.chats = config.chats;
   load.messages = config.messages;
+  load.duration = absl::Seconds(config.seconds);
   load.connections = config.connections;
   LoadResult result = RunLoad(load);
+  size_t accepted = 0;
+  for (const UpdateRecord& u : result.updates) accepted += u.delivered;
 
   RunData data;
-  data.echoes =
-      WaitForEchoes((*stack)->api(), total, kEchoIdleTimeout, kDuplicateSettle);
-  data.bench_cpu_seconds = SelfCpuSeconds();
+  data.echoes = WaitForEchoes(
+      (*stack)->api(), accepted, kEchoIdleTimeout,
+      absl::FromUnixMicros(result.end_us) + absl::Seconds(config.drain_seconds),
+      kDuplicateSettle);
+  // Measured before anything stops, so shutdown work is not counted.
+  data.bench.name = "load generator + emulator";
+  if (absl::StatusOr<ProcStats> self = ReadProcStats(getpid()); self.ok()) {
+    data.bench.measured = true;
+    data.bench.stats = *self;
+  }
   (*stack)->Stop(&data.worker, &data.gateway);
 
   data.chats = config.chats;
-  data.messages = config.messages;
+  data.messages = timed ? 0 : config.messages;
+  data.seconds = config.seconds;
+  data.latency_ms = config.latency_ms;
   data.connections = config.connections;
   data.worker_threads = config.worker_threads;
   data.updates = std::move(result.updates);

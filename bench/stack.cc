@@ -9,7 +9,6 @@
 #include <map>
 
 #include "absl/status/status.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "bench/proc_stats.h"
 
@@ -82,19 +81,13 @@ absl::Status BenchStack::StartAll(const StackOptions& options) {
   }
   data_dir_ = dir_template;
 
-  int worker_threads = 4;
-  if (!options.worker_threads.empty()) {
-    absl::SimpleAtoi(options.worker_threads, &worker_threads);
-  }
   emulator::BotApiOptions api_options;
   api_options.token = kToken;
   api_options.max_recorded_calls =
       std::max<size_t>(100000, 2 * options.expected_calls + 1000);
+  api_options.latency.ms = options.latency_ms;
   api_ = std::make_unique<emulator::BotApi>(api_options);
-  emulator::ServerOptions server_options;
-  server_options.threads = std::max(64, worker_threads + 16);
-  emulator_ =
-      std::make_unique<emulator::EmulatorServer>(api_.get(), server_options);
+  emulator_ = std::make_unique<emulator::EmulatorServer>(api_.get());
   absl::StatusOr<int> emulator_port = emulator_->Start("127.0.0.1", 0);
   if (!emulator_port.ok()) return emulator_port.status();
 

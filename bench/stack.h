@@ -24,6 +24,7 @@ struct StackOptions {
   int connections = 40;        // sizes the gateway's HTTP pool
   int queue_limit = 10000;     // the worker's TELEGATE_QUEUE_LIMIT
   size_t expected_calls = 0;   // sizes the emulator's call record
+  int latency_ms = 0;          // every Bot API call answered after this
 };
 
 class BenchStack {
