@@ -9,10 +9,12 @@ using namespace telegate::v1;  // NOLINT(google-build-using-namespace)
 
 GrpcAdminBackend::GrpcAdminBackend(std::shared_ptr<grpc::Channel> channel,
                                    absl::Duration deadline,
-                                   std::string auth_token)
+                                   std::string auth_token,
+                                   StreamOpen stream_open)
     : stub_(Admin::NewStub(channel)),
       deadline_(deadline),
-      auth_token_(std::move(auth_token)) {}
+      auth_token_(std::move(auth_token)),
+      stream_open_(std::move(stream_open)) {}
 
 void GrpcAdminBackend::Authorize(grpc::ClientContext* context) const {
   if (!auth_token_.empty()) {
@@ -33,6 +35,9 @@ absl::StatusOr<Resp> GrpcAdminBackend::Unary(Method method,
 }
 
 absl::StatusOr<GetHealthResponse> GrpcAdminBackend::GetHealth() {
+  if (stream_open_ != nullptr && !stream_open_()) {
+    return absl::UnavailableError("no update stream to a worker is open");
+  }
   return Unary<GetHealthRequest, GetHealthResponse>(&Admin::Stub::GetHealth);
 }
 absl::StatusOr<RestartBotResponse> GrpcAdminBackend::RestartBot() {

@@ -1,7 +1,10 @@
 // The gateway's view of the worker's Admin API, behind an interface so the
 // HTTP routes can be tested with a fake. GrpcAdminBackend is the real one:
 // unary calls with a deadline, WatchStatus as a server stream, every call
-// carrying "authorization: Bearer <token>" when a token is set. Thread-safe.
+// carrying "authorization: Bearer <token>" when a token is set. GetHealth
+// also reports the update stream: with no stream open it answers
+// kUnavailable, so /health says healthy only when webhooks can be
+// delivered. Thread-safe.
 #ifndef TELEGATE_GATEWAY_ADMIN_BACKEND_H_
 #define TELEGATE_GATEWAY_ADMIN_BACKEND_H_
 
@@ -47,9 +50,13 @@ class AdminBackend {
 
 class GrpcAdminBackend : public AdminBackend {
  public:
+  // True while an update stream to a worker is open (WorkerPool's
+  // AnyStreamOpen); empty: the Admin RPC alone decides.
+  using StreamOpen = std::function<bool()>;
   // `auth_token` empty: no authorization metadata.
   GrpcAdminBackend(std::shared_ptr<grpc::Channel> channel,
-                   absl::Duration deadline, std::string auth_token = "");
+                   absl::Duration deadline, std::string auth_token = "",
+                   StreamOpen stream_open = nullptr);
   absl::StatusOr<telegate::v1::GetHealthResponse> GetHealth() override;
   absl::StatusOr<telegate::v1::RestartBotResponse> RestartBot() override;
   absl::StatusOr<telegate::v1::ResetErrorsResponse> ResetErrors() override;
@@ -69,6 +76,7 @@ class GrpcAdminBackend : public AdminBackend {
   std::unique_ptr<telegate::v1::Admin::Stub> stub_;
   const absl::Duration deadline_;
   const std::string auth_token_;
+  const StreamOpen stream_open_;
 };
 
 }  // namespace telegate::gateway

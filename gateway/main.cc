@@ -29,23 +29,13 @@ int main(int argc, char** argv) {
     log::Warn("gateway", "setting_ignored", {{"note", warning}});
   }
 
-  // Reconnect quickly after a worker restart (gRPC's default backoff starts
-  // at 1 s and grows to 120 s); WorkerLink adds its own capped backoff.
-  auto make_channel = [](const std::string& address) {
-    grpc::ChannelArguments channel_args;
-    channel_args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-    channel_args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-    channel_args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-    return grpc::CreateCustomChannel(
-        address, grpc::InsecureChannelCredentials(), channel_args);
-  };
   gateway::GatewayStats stats;
   gateway::WorkerPoolOptions pool_options;
   pool_options.targets = config.worker_targets;
   pool_options.link.ack_timeout = absl::Milliseconds(config.ack_timeout_ms);
   pool_options.link.auth_token = config.admin_token;
   pool_options.link.stats = &stats;
-  pool_options.make_channel = make_channel;
+  pool_options.make_channel = gateway::MakeWorkerChannel;
   gateway::WorkerPool pool(pool_options);
   if (absl::Status started = pool.Start(); !started.ok()) {
     std::cerr << "telegate-gateway: " << started.message() << "\n";
@@ -53,8 +43,11 @@ int main(int argc, char** argv) {
   }
   // The panel and /health talk to the first listed worker (a dns:/// entry
   // is resolved by gRPC itself and reaches one of its addresses).
-  gateway::GrpcAdminBackend admin(make_channel(config.worker_targets.front()),
-                                  absl::Seconds(15), config.admin_token);
+  // /health is healthy only while an update stream is open.
+  gateway::GrpcAdminBackend admin(
+      gateway::MakeWorkerChannel(config.worker_targets.front()),
+      absl::Seconds(15), config.admin_token,
+      [&pool] { return pool.AnyStreamOpen(); });
 
   gateway::GatewayServer server(config, &pool, &admin, &stats);
   absl::StatusOr<gateway::BoundPorts> ports = server.Start();

@@ -21,6 +21,24 @@ constexpr std::string_view kDnsPrefix = "dns:///";
 
 }  // namespace
 
+std::shared_ptr<grpc::Channel> MakeWorkerChannel(const std::string& address) {
+  grpc::ChannelArguments args;
+  // Reconnect attempts 100 ms apart at first, never more than 1 s apart;
+  // a connection attempt may take up to 2 s (TLS, a slow network).
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 2000);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  // A ping every 2 s, the connection dropped when one is not answered
+  // within 2 s: a vanished host is noticed in 2-4 s. The worker accepts
+  // pings this often (worker_server.cc).
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 2000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 2000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
 absl::StatusOr<std::vector<std::string>> ResolveAll(const std::string& host,
                                                     int port) {
   addrinfo hints{};
@@ -147,7 +165,9 @@ void WorkerPool::Reconcile(const std::vector<std::string>& addresses) {
       auto member = std::make_shared<Member>();
       member->address = address;
       member->link = std::make_unique<WorkerLink>(
-          options_.make_channel(address), options_.link);
+          options_.make_channel ? options_.make_channel(address)
+                                : MakeWorkerChannel(address),
+          options_.link);
       member->link->Start();
       log::Info("gateway", "worker_added", {{"address", address}});
       members.push_back(std::move(member));
@@ -193,50 +213,58 @@ void WorkerPool::Stop() {
   }
   if (resolver_.joinable()) resolver_.join();
   for (const std::shared_ptr<Member>& m : snapshot->members) m->link->Stop();
-  // INTERIM: the stopped links failed what was pending.
-  absl::MutexLock lock(&interim_->mu);
-  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(interim_->mu) {
-    return interim_->running == 0;
-  };
-  interim_->mu.Await(absl::Condition(&idle));
+}
+
+struct WorkerPool::Attempt {
+  std::shared_ptr<const Snapshot> snapshot;  // keeps the links alive
+  std::vector<size_t> order;                 // ranked member indexes
+  size_t next = 0;
+  ParsedUpdate update;
+  DeliverCallback done;
+};
+
+void WorkerPool::TryNext(std::shared_ptr<Attempt> attempt,
+                         std::string payload) {
+  while (attempt->next < attempt->order.size()) {
+    WorkerLink& link =
+        *attempt->snapshot->members[attempt->order[attempt->next++]]->link;
+    if (!link.connected()) continue;
+    // Not sent: offer it to the next worker, from the link's callback.
+    link.TryDeliver(attempt->update, std::move(payload), attempt->done,
+                    [attempt](std::string p) { TryNext(attempt, std::move(p)); });
+    return;
+  }
+  attempt->done(absl::UnavailableError("no worker is connected"));
 }
 
 void WorkerPool::Deliver(const ParsedUpdate& update, std::string payload,
                          DeliverCallback done) {
-  bool stopping;
+  auto attempt = std::make_shared<Attempt>();
   {
     absl::MutexLock lock(&mu_);
-    stopping = stopping_;
-    if (!stopping) {  // counted before Stop can see zero
-      absl::MutexLock count(&interim_->mu);
-      ++interim_->running;
+    if (stopping_) {
+      done(absl::UnavailableError("gateway is stopping"));
+      return;
     }
+    attempt->snapshot = snapshot_;
   }
-  if (stopping) return done(absl::UnavailableError("gateway is stopping"));
-  std::thread([this, interim = interim_, update, payload = std::move(payload),
-               done = std::move(done)]() mutable {
-    done(Deliver(update, std::move(payload)));
-    absl::MutexLock lock(&interim->mu);
-    --interim->running;
-  }).detach();
+  attempt->order = RankWorkers(update.chat_key, attempt->snapshot->ids);
+  attempt->update = update;
+  attempt->done = std::move(done);
+  TryNext(std::move(attempt), std::move(payload));
 }
 
-absl::StatusOr<telegate::v1::Ack> WorkerPool::Deliver(
-    const ParsedUpdate& update, std::string payload) {
+bool WorkerPool::AnyStreamOpen() const {
   std::shared_ptr<const Snapshot> snapshot;
   {
     absl::MutexLock lock(&mu_);
-    if (stopping_) return absl::UnavailableError("gateway is stopping");
+    if (stopping_) return false;
     snapshot = snapshot_;
   }
-  for (size_t index : RankWorkers(update.chat_key, snapshot->ids)) {
-    WorkerLink& link = *snapshot->members[index]->link;
-    if (!link.connected()) continue;
-    absl::StatusOr<telegate::v1::Ack> ack = link.TryDeliver(update, payload);
-    if (absl::IsFailedPrecondition(ack.status())) continue;  // not sent
-    return ack;
+  for (const auto& m : snapshot->members) {
+    if (m->link->connected()) return true;
   }
-  return absl::UnavailableError("no worker is connected");
+  return false;
 }
 
 std::vector<WorkerState> WorkerPool::Workers() const {

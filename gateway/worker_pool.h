@@ -12,6 +12,10 @@
 // disappear are stopped). A worker's identity is its "ip:port" or
 // "host:port" text, so every gateway ranks the same way.
 //
+// Deliver never waits: the update goes to the first open stream in rank
+// order, and when that worker's link reports it not sent, the next one is
+// tried from the link's callback. AnyStreamOpen is the readiness signal.
+//
 // Thread-safe. Start once; Stop joins every link and the resolver; Deliver
 // after Stop fails with kUnavailable.
 #ifndef TELEGATE_GATEWAY_WORKER_POOL_H_
@@ -42,7 +46,7 @@ using ChannelFactory =
 struct WorkerPoolOptions {
   std::vector<std::string> targets;
   WorkerLinkOptions link;  // used for every link
-  ChannelFactory make_channel;
+  ChannelFactory make_channel;  // defaults to MakeWorkerChannel
   Resolver resolve;  // defaults to getaddrinfo (ResolveAll)
   absl::Duration resolve_interval = absl::Seconds(10);
 };
@@ -61,16 +65,12 @@ class WorkerPool : public UpdateSink {
   absl::Status Start();
   void Stop();
 
-  // INTERIM (until the asynchronous stream replaces this file): runs the
-  // blocking Deliver below on a thread of its own per update, so that the
-  // caller never waits; Stop waits for those threads.
   void Deliver(const ParsedUpdate& update, std::string payload,
                DeliverCallback done) override;
-  // Blocks until the ack or a failure.
-  absl::StatusOr<telegate::v1::Ack> Deliver(const ParsedUpdate& update,
-                                            std::string payload);
 
   std::vector<WorkerState> Workers() const;
+  // True while at least one worker's update stream is open.
+  bool AnyStreamOpen() const;
 
  private:
   struct Member {
@@ -83,19 +83,14 @@ class WorkerPool : public UpdateSink {
     std::vector<std::string> ids;                  // their addresses
   };
 
+  struct Attempt;  // one Deliver going down the ranking
+  static void TryNext(std::shared_ptr<Attempt> attempt, std::string payload);
+
   // The addresses every target stands for now.
   absl::StatusOr<std::vector<std::string>> ExpandTargets() const;
   // Adds links for new addresses, stops links for gone ones.
   void Reconcile(const std::vector<std::string>& addresses);
   void ResolveLoop();
-
-  // INTERIM, see Deliver: threads still delivering; shared with them.
-  struct InterimThreads {
-    absl::Mutex mu;
-    int running ABSL_GUARDED_BY(mu) = 0;
-  };
-  const std::shared_ptr<InterimThreads> interim_ =
-      std::make_shared<InterimThreads>();
 
   const WorkerPoolOptions options_;
   bool has_dns_targets_ = false;
@@ -103,11 +98,16 @@ class WorkerPool : public UpdateSink {
 
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-
   absl::CondVar stop_cv_;
   // Links are only stopped once no longer published.
   std::shared_ptr<const Snapshot> snapshot_ ABSL_GUARDED_BY(mu_);
 };
+
+// The gateway's channel to one worker: reconnects within about a second of
+// the worker coming back (gRPC's default backoff grows to 120 s) and pings
+// an idle connection so a worker host that vanished without a TCP reset is
+// noticed within a few seconds.
+std::shared_ptr<grpc::Channel> MakeWorkerChannel(const std::string& address);
 
 // getaddrinfo over TCP: every distinct address of `host`, as "ip:port".
 absl::StatusOr<std::vector<std::string>> ResolveAll(const std::string& host,

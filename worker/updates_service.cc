@@ -1,6 +1,7 @@
 #include "worker/updates_service.h"
 
 #include <deque>
+#include <utility>
 
 #include "absl/synchronization/mutex.h"
 #include "common/log.h"
@@ -9,12 +10,45 @@ namespace telegate::worker {
 namespace {
 
 using telegate::v1::Ack;
+using telegate::v1::AckBatch;
 using telegate::v1::Update;
+using telegate::v1::UpdateBatch;
 
-class StreamReactor : public grpc::ServerBidiReactor<Update, Ack> {
+// How one message of each method carries updates and acks.
+template <typename F>
+void ForEachUpdate(Update& message, F&& f) {
+  f(message);
+}
+template <typename F>
+void ForEachUpdate(UpdateBatch& message, F&& f) {
+  for (Update& u : *message.mutable_updates()) f(u);
+}
+// Moves the acks of the next message out of `queued` (never empty).
+void TakeAcks(std::deque<Ack>& queued, Ack* out) {
+  *out = std::move(queued.front());
+  queued.pop_front();
+}
+void TakeAcks(std::deque<Ack>& queued, AckBatch* out) {
+  out->Clear();
+  for (Ack& ack : queued) *out->add_acks() = std::move(ack);
+  queued.clear();
+}
+
+Ack Rejected(uint64_t seq, int64_t update_id, const char* reason) {
+  Ack ack;
+  ack.set_seq(seq);
+  ack.set_update_id(update_id);
+  ack.set_result(Ack::REJECTED);
+  ack.set_reason(reason);
+  return ack;
+}
+
+template <typename In, typename Out>
+class StreamReactor : public grpc::ServerBidiReactor<In, Out> {
  public:
   explicit StreamReactor(Intake* intake) : intake_(intake) {
-    StartRead(&request_);
+    this->StartSendInitialMetadata();  // the gateway may now deliver
+    this->StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
@@ -24,80 +58,90 @@ class StreamReactor : public grpc::ServerBidiReactor<Update, Ack> {
       MaybeFinishLocked();
       return;
     }
-    uint64_t seq = request_.seq();
-    int64_t update_id = request_.update_id();
-    if (update_id < 0 || request_.payload().empty()) {
-      Ack ack;
-      ack.set_seq(seq);
-      ack.set_update_id(update_id);
-      ack.set_result(Ack::REJECTED);
-      ack.set_reason("update_id must be non-negative and payload non-empty");
-      QueueAck(std::move(ack));
-    } else {
-      {
-        absl::MutexLock lock(&mu_);
-        ++pending_;
-      }
-      intake_->Submit(update_id, std::move(*request_.mutable_chat_key()),
-                      std::move(*request_.mutable_payload()),
-                      [this, seq, update_id](SubmitResult result) {
-                        QueueAck(MakeAck(seq, update_id, result), true);
-                      });
-    }
-    StartRead(&request_);
+    ForEachUpdate(request_, [this](Update& u) { Submit(u); });
+    this->StartRead(&request_);
   }
 
   void OnWriteDone(bool ok) override {
     absl::MutexLock lock(&mu_);
-    writes_.pop_front();
     writing_ = false;
     if (!ok) {
       // The gateway is gone; it fails its waiting webhooks with 503 and
       // Telegram redelivers. Drop acks still queued.
-      writes_.clear();
+      queued_.clear();
       broken_ = true;
     }
-    if (!writes_.empty()) {
-      writing_ = true;
-      StartWrite(&writes_.front());
-      return;
-    }
+    MaybeWriteLocked();
     MaybeFinishLocked();
   }
 
   void OnDone() override { delete this; }
 
  private:
+  void Submit(Update& u) {
+    const uint64_t seq = u.seq();
+    const int64_t update_id = u.update_id();
+    if (update_id <= 0) {
+      QueueAck(Rejected(seq, update_id, "update_id must be positive"));
+      return;
+    }
+    if (u.payload().empty()) {
+      QueueAck(Rejected(seq, update_id, "payload must not be empty"));
+      return;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      ++pending_;
+    }
+    intake_->Submit(update_id, std::move(*u.mutable_chat_key()),
+                    std::move(*u.mutable_payload()),
+                    [this, seq, update_id](SubmitResult result) {
+                      QueueAck(MakeAck(seq, update_id, result), true);
+                    });
+  }
+
   // `from_intake`: this ack answers a Submit counted in `pending_`.
   void QueueAck(Ack ack, bool from_intake = false) {
     absl::MutexLock lock(&mu_);
     if (from_intake) --pending_;
-    if (!broken_) {
-      writes_.push_back(std::move(ack));
-      if (!writing_) {
-        writing_ = true;
-        StartWrite(&writes_.front());
-      }
-    }
+    if (!broken_) queued_.push_back(std::move(ack));
+    MaybeWriteLocked();
     MaybeFinishLocked();
+  }
+
+  // Everything queued while a write was in flight goes into the next one.
+  void MaybeWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (writing_ || queued_.empty()) return;
+    writing_ = true;
+    TakeAcks(queued_, &response_);
+    this->StartWrite(&response_);
   }
 
   void MaybeFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (reads_done_ && pending_ == 0 && !writing_ && !finished_) {
       finished_ = true;
-      Finish(grpc::Status::OK);
+      this->Finish(grpc::Status::OK);
     }
   }
 
   Intake* const intake_;
-  Update request_;  // only touched by the read chain
+  In request_;  // only touched by the read chain
   absl::Mutex mu_;
-  std::deque<Ack> writes_ ABSL_GUARDED_BY(mu_);
+  Out response_ ABSL_GUARDED_BY(mu_);  // the message being written
+  std::deque<Ack> queued_ ABSL_GUARDED_BY(mu_);
   int64_t pending_ ABSL_GUARDED_BY(mu_) = 0;  // submits awaiting an answer
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   bool broken_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// Refuses before reading anything.
+template <typename In, typename Out>
+class Refusal : public grpc::ServerBidiReactor<In, Out> {
+ public:
+  explicit Refusal(grpc::Status status) { this->Finish(std::move(status)); }
+  void OnDone() override { delete this; }
 };
 
 }  // namespace
@@ -132,20 +176,25 @@ Ack MakeAck(uint64_t seq, int64_t update_id, SubmitResult result) {
   return ack;
 }
 
-grpc::ServerBidiReactor<Update, Ack>* UpdatesService::Stream(
+template <typename In, typename Out>
+grpc::ServerBidiReactor<In, Out>* UpdatesService::Open(
     grpc::CallbackServerContext* context) {
   if (grpc::Status s = auth_->Check(*context); !s.ok()) {
-    // Refuse before reading anything.
-    class Refusal : public grpc::ServerBidiReactor<Update, Ack> {
-     public:
-      explicit Refusal(grpc::Status status) { Finish(std::move(status)); }
-      void OnDone() override { delete this; }
-    };
     log::Warn("worker", "stream_refused", {{"error", s.error_message()}});
-    return new Refusal(std::move(s));
+    return new Refusal<In, Out>(std::move(s));
   }
   log::Debug("worker", "stream_opened");
-  return new StreamReactor(intake_);
+  return new StreamReactor<In, Out>(intake_);
+}
+
+grpc::ServerBidiReactor<Update, Ack>* UpdatesService::Stream(
+    grpc::CallbackServerContext* context) {
+  return Open<Update, Ack>(context);
+}
+
+grpc::ServerBidiReactor<UpdateBatch, AckBatch>* UpdatesService::StreamBatches(
+    grpc::CallbackServerContext* context) {
+  return Open<UpdateBatch, AckBatch>(context);
 }
 
 }  // namespace telegate::worker

@@ -94,6 +94,12 @@ absl::StatusOr<int> WorkerServer::Start() {
   builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
   // A second worker on the same port must fail, not share the traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Gateways ping every second or two to notice a vanished worker host:
+  // accept those pings, even between updates, instead of answering GOAWAY.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 500);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {
     return absl::UnavailableError(

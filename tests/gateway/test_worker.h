@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "gateway/worker_link.h"
 #include "gtest/gtest.h"
 #include "tests/worker/fake_bot_api.h"
@@ -46,13 +47,34 @@ struct TestWorker {
   }
 };
 
+// Delivers through `sink` and waits for the callback (60 s at most, then
+// kDeadlineExceeded); the callback may run on any thread, or inline.
+inline absl::StatusOr<telegate::v1::Ack> DeliverAndWait(
+    gateway::UpdateSink& sink, const ParsedUpdate& update,
+    std::string payload) {
+  struct State {
+    absl::Notification done;
+    absl::StatusOr<telegate::v1::Ack> result;
+  };
+  auto state = std::make_shared<State>();
+  sink.Deliver(update, std::move(payload),
+               [state](absl::StatusOr<telegate::v1::Ack> ack) {
+                 state->result = std::move(ack);
+                 state->done.Notify();
+               });
+  if (!state->done.WaitForNotificationWithTimeout(absl::Seconds(60))) {
+    return absl::DeadlineExceededError("no callback within 60 s");
+  }
+  return state->result;
+}
+
 // Delivers a text update with `update_id` to chat 5 through `link`.
-inline absl::StatusOr<telegate::v1::Ack> Send(gateway::WorkerLink& link,
+inline absl::StatusOr<telegate::v1::Ack> Send(gateway::UpdateSink& link,
                                               int64_t update_id) {
   std::string body = TextUpdate(update_id, 5, "hi").dump();
   absl::StatusOr<ParsedUpdate> parsed = ParseUpdate(body);
   if (!parsed.ok()) return parsed.status();
-  return link.Deliver(*parsed, body);
+  return DeliverAndWait(link, *parsed, body);
 }
 
 }  // namespace telegate::testing

@@ -50,7 +50,7 @@ absl::StatusOr<Ack> SendTo(WorkerPool& pool, int64_t update_id,
   std::string body = testing::TextUpdate(update_id, chat_id, "hi").dump();
   absl::StatusOr<ParsedUpdate> parsed = ParseUpdate(body);
   if (!parsed.ok()) return parsed.status();
-  return pool.Deliver(*parsed, body);
+  return testing::DeliverAndWait(pool, *parsed, body);
 }
 
 bool Connected(const WorkerPool& pool, const std::string& address) {
@@ -104,6 +104,7 @@ TEST_F(WorkerPoolTest, EachChatSticksToItsRankedWorker) {
   WorkerPool pool(Options(addresses_));
   ASSERT_TRUE(pool.Start().ok());
   ASSERT_TRUE(WaitUntil([&] { return AllConnected(pool); }));
+  EXPECT_TRUE(pool.AnyStreamOpen());
   int64_t id = 1;
   for (int round = 0; round < 3; ++round) {
     for (int64_t chat = 1; chat <= 30; ++chat) {
@@ -171,9 +172,11 @@ TEST_F(WorkerPoolTest, AStoppedWorkersChatsMoveAndComeBack) {
 TEST_F(WorkerPoolTest, NoWorkerConnectedIsUnavailable) {
   WorkerPool pool(Options({"127.0.0.1:1"}));
   ASSERT_TRUE(pool.Start().ok());
+  EXPECT_FALSE(pool.AnyStreamOpen());
   absl::StatusOr<Ack> ack = SendTo(pool, 1, 1);
   EXPECT_TRUE(absl::IsUnavailable(ack.status())) << ack.status();
   pool.Stop();
+  EXPECT_FALSE(pool.AnyStreamOpen());
   EXPECT_TRUE(absl::IsUnavailable(SendTo(pool, 2, 1).status()));
 }
 

@@ -48,8 +48,10 @@ HttpReply Http(int port, const std::string& method, const std::string& path,
 
 absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(
     std::map<std::string, std::string> worker_env,
-    std::map<std::string, std::string> gateway_env, int workers) {
+    std::map<std::string, std::string> gateway_env, int workers,
+    WorkerRoute route) {
   auto stack = std::make_unique<Stack>();
+  stack->route_ = std::move(route);
   stack->worker_env_ = std::move(worker_env);
   stack->gateway_env_ = std::move(gateway_env);
   for (int i = 0; i < workers; ++i) {
@@ -168,8 +170,10 @@ absl::Status Stack::StartWorker(int i) {
 
 std::string Stack::worker_address() const {
   std::string list;
-  for (int port : grpc_ports_) {
-    absl::StrAppend(&list, list.empty() ? "" : ",", "127.0.0.1:", port);
+  for (int i = 0; i < static_cast<int>(grpc_ports_.size()); ++i) {
+    absl::StrAppend(&list, list.empty() ? "" : ",",
+                    route_ ? route_(i, grpc_ports_[i])
+                           : absl::StrCat("127.0.0.1:", grpc_ports_[i]));
   }
   return list;
 }

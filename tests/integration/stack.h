@@ -5,6 +5,7 @@
 #ifndef TELEGATE_TESTS_INTEGRATION_STACK_H_
 #define TELEGATE_TESTS_INTEGRATION_STACK_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,9 +37,13 @@ class Stack {
   // Admin() sends it as a Bearer header.
   // `workers` > 1 starts that many workers, each with its own journal, and
   // gives the gateway all their addresses.
+  // `route`, when given, maps worker i's gRPC port to the address the
+  // gateway is given for it (e.g. a TcpForwarder in between).
+  using WorkerRoute = std::function<std::string(int i, int grpc_port)>;
   static absl::StatusOr<std::unique_ptr<Stack>> Start(
       std::map<std::string, std::string> worker_env = {},
-      std::map<std::string, std::string> gateway_env = {}, int workers = 1);
+      std::map<std::string, std::string> gateway_env = {}, int workers = 1,
+      WorkerRoute route = nullptr);
 
   // Starts (again) worker `i` on the same gRPC port and journal.
   absl::Status StartWorker(int i = 0);
@@ -81,11 +86,12 @@ class Stack {
   int admin_port() const { return admin_port_; }
   int public_port() const { return public_port_; }
   int emulator_port() const { return emulator_port_; }
-  // Every worker's "127.0.0.1:port", comma-separated.
+  // Every worker's "127.0.0.1:port" (or routed address), comma-separated.
   std::string worker_address() const;
 
  private:
   std::map<std::string, std::string> worker_env_, gateway_env_;
+  WorkerRoute route_;
   std::vector<std::string> data_dirs_;  // journals, kept across restarts
   absl::StatusOr<std::unique_ptr<ChildProcess>> LaunchGateway();
 

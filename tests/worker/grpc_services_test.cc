@@ -21,7 +21,9 @@ namespace telegate::worker {
 namespace {
 
 using telegate::v1::Ack;
+using telegate::v1::AckBatch;
 using telegate::v1::Update;
+using telegate::v1::UpdateBatch;
 using testing::FakeBotApi;
 using testing::FakeJournal;
 using testing::TextUpdate;
@@ -79,6 +81,37 @@ class WorkerGrpcTest : public ::testing::Test {
     return acks;
   }
 
+  // As Exchange, over StreamBatches: `batches` messages, acks by seq;
+  // `ack_messages` gets how many AckBatch messages carried them.
+  std::map<uint64_t, Ack> ExchangeBatches(
+      const std::vector<std::vector<Update>>& batches,
+      int* ack_messages = nullptr) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(10));
+    auto stream = updates_->StreamBatches(&context);
+    for (const std::vector<Update>& batch : batches) {
+      UpdateBatch message;
+      for (const Update& u : batch) *message.add_updates() = u;
+      EXPECT_TRUE(stream->Write(message));
+    }
+    stream->WritesDone();
+    std::map<uint64_t, Ack> acks;
+    AckBatch message;
+    int messages = 0;
+    while (stream->Read(&message)) {
+      ++messages;
+      EXPECT_GT(message.acks_size(), 0) << "an empty AckBatch";
+      for (const Ack& ack : message.acks()) {
+        EXPECT_TRUE(acks.emplace(ack.seq(), ack).second) << "two acks for seq";
+      }
+    }
+    grpc::Status status = stream->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    if (ack_messages != nullptr) *ack_messages = messages;
+    return acks;
+  }
+
   telegate::v1::GetHealthResponse Health() {
     grpc::ClientContext context;
     telegate::v1::GetHealthResponse response;
@@ -122,18 +155,73 @@ TEST_F(WorkerGrpcTest, DuplicatesAndBadUpdates) {
   Update empty = MakeUpdate(3, 12, 7);
   empty.clear_payload();
   Update negative = MakeUpdate(4, -1, 7);
+  Update zero = MakeUpdate(5, 0, 7);
   std::map<uint64_t, Ack> acks = Exchange(
-      {MakeUpdate(1, 11, 7), MakeUpdate(2, 11, 7), empty, negative});
-  ASSERT_EQ(acks.size(), 4u);
+      {MakeUpdate(1, 11, 7), MakeUpdate(2, 11, 7), empty, negative, zero});
+  ASSERT_EQ(acks.size(), 5u);
   EXPECT_EQ(acks[1].result(), Ack::ACCEPTED);
   EXPECT_EQ(acks[2].result(), Ack::DUPLICATE);
   EXPECT_EQ(acks[3].result(), Ack::REJECTED);
   EXPECT_FALSE(acks[3].reason().empty());
   EXPECT_EQ(acks[4].result(), Ack::REJECTED);
+  // update_id 0 is refused like the gateway refuses it, with a reason.
+  EXPECT_EQ(acks[5].result(), Ack::REJECTED);
+  EXPECT_EQ(acks[5].reason(), "update_id must be positive");
+  EXPECT_FALSE(journal_->IsDone(0));
   // A redelivery on a new stream is still a duplicate.
   EXPECT_EQ(Exchange({MakeUpdate(1, 11, 7)})[1].result(), Ack::DUPLICATE);
   EXPECT_TRUE(api_.WaitForCalls("sendMessage", 1));
   EXPECT_EQ(Stats().updates_duplicate(), 2);
+}
+
+// A gateway one release older speaks only Stream, one update per message:
+// every update is acknowledged, one Ack per message.
+TEST_F(WorkerGrpcTest, OldGatewayOnTheSingleUpdateStream) {
+  std::vector<Update> updates;
+  for (uint64_t seq = 1; seq <= 50; ++seq) {
+    updates.push_back(MakeUpdate(seq, 3000 + seq, seq % 5));
+  }
+  std::map<uint64_t, Ack> acks = Exchange(updates);  // one Ack each, by Read
+  ASSERT_EQ(acks.size(), 50u);
+  for (const auto& [seq, ack] : acks) {
+    EXPECT_EQ(ack.result(), Ack::ACCEPTED) << seq;
+    EXPECT_EQ(ack.update_id(), static_cast<int64_t>(3000 + seq));
+  }
+  EXPECT_TRUE(api_.WaitForCalls("sendMessage", 50));
+}
+
+TEST_F(WorkerGrpcTest, BatchesAreAckedOncePerUpdateInBatches) {
+  std::vector<std::vector<Update>> batches(4);
+  for (uint64_t seq = 1; seq <= 200; ++seq) {
+    batches[seq % 4].push_back(MakeUpdate(seq, 5000 + seq, seq % 7));
+  }
+  batches[1].push_back(MakeUpdate(201, 5001, 1));  // a duplicate
+  batches[2].push_back(MakeUpdate(202, 0, 1));     // refused
+  int ack_messages = 0;
+  std::map<uint64_t, Ack> acks = ExchangeBatches(batches, &ack_messages);
+  ASSERT_EQ(acks.size(), 202u);
+  for (uint64_t seq = 1; seq <= 200; ++seq) {
+    EXPECT_EQ(acks[seq].result(), Ack::ACCEPTED) << seq;
+    EXPECT_EQ(acks[seq].update_id(), static_cast<int64_t>(5000 + seq));
+  }
+  EXPECT_EQ(acks[201].result(), Ack::DUPLICATE);
+  EXPECT_EQ(acks[202].result(), Ack::REJECTED);
+  EXPECT_GE(ack_messages, 1);
+  EXPECT_TRUE(api_.WaitForCalls("sendMessage", 200));
+}
+
+// The worker sends its initial metadata before any ack: a gateway learns
+// that the stream is open before it delivers anything.
+TEST_F(WorkerGrpcTest, BatchStreamAnnouncesItselfAtOnce) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  auto stream = updates_->StreamBatches(&context);
+  stream->WaitForInitialMetadata();  // would hang without it
+  stream->WritesDone();
+  AckBatch message;
+  EXPECT_FALSE(stream->Read(&message));
+  EXPECT_TRUE(stream->Finish().ok());
 }
 
 TEST_F(WorkerGrpcTest, HealthReportsTheBot) {
