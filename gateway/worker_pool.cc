@@ -213,32 +213,6 @@ void WorkerPool::Stop() {
   }
   if (resolver_.joinable()) resolver_.join();
   for (const std::shared_ptr<Member>& m : snapshot->members) m->link->Stop();
-  // INTERIM: the stopped links failed what was pending.
-  absl::MutexLock lock(&interim_->mu);
-  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(interim_->mu) {
-    return interim_->running == 0;
-  };
-  interim_->mu.Await(absl::Condition(&idle));
-}
-
-void WorkerPool::Deliver(const ParsedUpdate& update, std::string payload,
-                         DeliverCallback done) {
-  bool stopping;
-  {
-    absl::MutexLock lock(&mu_);
-    stopping = stopping_;
-    if (!stopping) {  // counted before Stop can see zero
-      absl::MutexLock count(&interim_->mu);
-      ++interim_->running;
-    }
-  }
-  if (stopping) return done(absl::UnavailableError("gateway is stopping"));
-  std::thread([this, interim = interim_, update, payload = std::move(payload),
-               done = std::move(done)]() mutable {
-    done(Deliver(update, std::move(payload)));
-    absl::MutexLock lock(&interim->mu);
-    --interim->running;
-  }).detach();
 }
 
 struct WorkerPool::Attempt {
