@@ -119,8 +119,6 @@ absl::Status BenchStack::StartAll(const StackOptions& options) {
       {"TELEGATE_LISTEN", "127.0.0.1:0"},
       {"TELEGATE_ADMIN_LISTEN", "127.0.0.1:0"},
       {"TELEGATE_WORKER_ADDRESS", *worker_address},
-      {"TELEGATE_HTTP_THREADS",
-       absl::StrCat(std::max(128, options.connections + 8))},
       {"TELEGATE_LOG_LEVEL", kLogLevel}};
   absl::StatusOr<std::unique_ptr<testing::ChildProcess>> gateway =
       testing::ChildProcess::Start(options.bin_dir + "/telegate-gateway", {},

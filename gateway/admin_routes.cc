@@ -44,7 +44,9 @@ json StatsJson(const telegate::v1::GetStatsResponse& s) {
     threads.push_back({{"index", t.index()},
                        {"state", t.state()},
                        {"client_generation", t.client_generation()},
-                       {"calls", t.calls()}});
+                       {"calls", t.calls()},
+                       {"calls_in_flight", t.calls_in_flight()},
+                       {"chats_served", t.chats_served()}});
   }
   return {{"updates_received", s.updates_received()},
           {"updates_accepted", s.updates_accepted()},

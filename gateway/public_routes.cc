@@ -89,6 +89,15 @@ std::optional<http::Response> PublicRoutes::CheckHead(
     }
     return http::Response{200, R"({"status":"alive"})"};
   }
+  if (head.path == "/readyz") {
+    if (head.method != "GET" && head.method != "HEAD") {
+      return MethodNotAllowed("GET");
+    }
+    if (!draining_.load() && sink_->Ready()) {
+      return http::Response{200, R"({"status":"ready"})"};
+    }
+    return http::Response{503, R"({"status":"not ready"})"};
+  }
   return http::JsonErrorResponse(404, "not found");
 }
 

@@ -3,7 +3,8 @@
 // head alone, before any body byte is read: unknown path 404, wrong method
 // 405 (with Allow), a source outside the allow-list 403, a missing or
 // wrong secret 401 (the one secret check, constant time), a Content-Type
-// other than application/json 415, and GET /healthz 200. Handle takes a
+// other than application/json 415, GET /healthz 200 (liveness) and GET
+// /readyz (200 while the sink is Ready and not draining, else 503). Handle takes a
 // complete webhook: parses it (400 with the reason), hands it to the
 // UpdateSink and answers when the ack comes (WebhookAnswer), without
 // waiting for it on any thread. Every answer on the webhook path is

@@ -25,6 +25,9 @@ class UpdateSink {
   virtual ~UpdateSink() = default;
   virtual void Deliver(const ParsedUpdate& update, std::string payload,
                        DeliverCallback done) = 0;
+  // True while the sink can deliver now (some worker stream is open): what
+  // the public listener's /readyz reports. Thread-safe, never blocks.
+  virtual bool Ready() const { return true; }
 };
 
 }  // namespace telegate::gateway

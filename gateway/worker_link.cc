@@ -271,9 +271,11 @@ void WorkerLink::StartCallLocked() {
   } else {
     call_ = new Reactor<UpdateBatch, AckBatch>(this, false);
   }
-  if (opened_once_ && options_.stats != nullptr) {
+  // Every attempt after the first counts, opened or refused.
+  if (started_once_ && options_.stats != nullptr) {
     options_.stats->worker_stream_reconnects.fetch_add(1);
   }
+  started_once_ = true;
   // Begin runs no reaction inline (they all go to gRPC's threads), and
   // OnDone needs mu_, so the call outlives this lock.
   call_->Begin(stub_.get());

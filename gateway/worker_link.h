@@ -137,6 +137,7 @@ class WorkerLink : public UpdateSink {
   bool next_single_ ABSL_GUARDED_BY(mu_) = false;        // next attempt: Stream
   bool reported_connected_ ABSL_GUARDED_BY(mu_) = false;
   bool opened_once_ ABSL_GUARDED_BY(mu_) = false;
+  bool started_once_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time reconnect_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   absl::Duration backoff_ ABSL_GUARDED_BY(mu_);
   uint64_t next_seq_ ABSL_GUARDED_BY(mu_) = 1;

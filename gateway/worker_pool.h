@@ -71,6 +71,7 @@ class WorkerPool : public UpdateSink {
   std::vector<WorkerState> Workers() const;
   // True while at least one worker's update stream is open.
   bool AnyStreamOpen() const;
+  bool Ready() const override { return AnyStreamOpen(); }
 
  private:
   struct Member {

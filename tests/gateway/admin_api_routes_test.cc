@@ -93,6 +93,8 @@ TEST_F(AdminApiRoutesTest, StatsHaveTheNewFields) {
   t->set_state("busy");
   t->set_client_generation(2);
   t->set_calls(33);
+  t->set_calls_in_flight(7);
+  t->set_chats_served(5);
   json j = Body(routes_.Stats());
   EXPECT_EQ(j["latency_p50_ms"], 12.5);
   EXPECT_EQ(j["latency_p99_ms"], 80.0);
@@ -100,7 +102,7 @@ TEST_F(AdminApiRoutesTest, StatsHaveTheNewFields) {
   EXPECT_EQ(
       j["thread_states"],
       json::parse(
-          R"([{"index":0,"state":"busy","client_generation":2,"calls":33}])"));
+          R"([{"index":0,"state":"busy","client_generation":2,"calls":33,"calls_in_flight":7,"chats_served":5}])"));
   for (const char* key :
        {"updates_replayed", "flood_waits", "retries", "migrations",
         "rate_limited", "parked_chats", "queue_depth", "uptime_seconds"}) {

@@ -7,6 +7,7 @@
 #ifndef TELEGATE_TESTS_GATEWAY_FAKE_UPDATE_SINK_H_
 #define TELEGATE_TESTS_GATEWAY_FAKE_UPDATE_SINK_H_
 
+#include <atomic>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -40,6 +41,10 @@ class FakeUpdateSink : public gateway::UpdateSink {
     ack.set_retry_after_seconds(retry_after_seconds);
     AnswerWith(absl::StatusOr<telegate::v1::Ack>(std::move(ack)));
   }
+
+  // What Ready() answers (true at first).
+  void SetReady(bool ready) { ready_.store(ready); }
+  bool Ready() const override { return ready_.load(); }
 
   // From now on callbacks wait for Release().
   void HoldAnswers() {
@@ -86,6 +91,7 @@ class FakeUpdateSink : public gateway::UpdateSink {
   }
 
  private:
+  std::atomic<bool> ready_{true};
   absl::StatusOr<telegate::v1::Ack> Answer(int64_t update_id) const {
     absl::MutexLock lock(&mu_);
     if (answer_.has_value() && !answer_->ok()) return answer_->status();

@@ -117,6 +117,20 @@ TEST_F(PublicRoutesTest, UnknownPathIs404AndWrongMethodIs405) {
   EXPECT_EQ(Status(routes.CheckHead(Head("POST", "/healthz"))), 405);
 }
 
+TEST_F(PublicRoutesTest, ReadyzFollowsTheSinkAndDraining) {
+  PublicRoutes routes = Routes();
+  EXPECT_EQ(Status(routes.CheckHead(Head("GET", "/readyz"))), 200);
+  EXPECT_EQ(Status(routes.CheckHead(Head("POST", "/readyz"))), 405);
+  sink_.SetReady(false);
+  EXPECT_EQ(Status(routes.CheckHead(Head("GET", "/readyz"))), 503);
+  sink_.SetReady(true);
+  EXPECT_EQ(Status(routes.CheckHead(Head("GET", "/readyz"))), 200);
+  routes.Drain();
+  EXPECT_EQ(Status(routes.CheckHead(Head("GET", "/readyz"))), 503);
+  // Liveness does not depend on either.
+  EXPECT_EQ(Status(routes.CheckHead(Head("GET", "/healthz"))), 200);
+}
+
 TEST_F(PublicRoutesTest, SecretIsRequiredAndCompared) {
   PublicRoutes routes = Routes();
   http::Request head = Head();

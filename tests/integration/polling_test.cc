@@ -22,9 +22,9 @@ std::string Text(int chat, int i) {
 }
 
 TEST(PollingTest, EchoesEverythingOnceInOrderAcrossAGatewayKill) {
-  // A small worker queue and a global send rate make the gateway back off
-  // (OVERLOADED) and spread the stream over seconds, so the kill lands in
-  // the middle of it.
+  // A small worker queue makes the gateway back off (OVERLOADED), and a
+  // global send rate plus the emulator's latency spread the stream over
+  // seconds, so the kill lands in the middle of it.
   absl::StatusOr<std::unique_ptr<Stack>> started =
       Stack::Start({{"TELEGATE_QUEUE_LIMIT", "20"},
                     {"TELEGATE_RATE_LIMITS", "on"},
@@ -45,6 +45,13 @@ TEST(PollingTest, EchoesEverythingOnceInOrderAcrossAGatewayKill) {
   EXPECT_EQ(deletes["calls"][0]["params"]["drop_pending_updates"], false);
   EXPECT_EQ(deletes["calls"][0]["http_status"], 200);
 
+  // Every Bot API answer takes 200 ms, so each chat's 15 replies take at
+  // least 3 s: the kill after 60 replies lands in the middle of the stream
+  // however fast the pipeline is, and the restarted gateway has updates
+  // left to poll and deliver.
+  ASSERT_EQ(stack.Emulator("POST", "/_emulator/latency", R"({"ms":200})")
+                .status,
+            200);
   for (int i = 0; i < kPerChat; ++i) {
     for (int c = 0; c < kChats; ++c) {
       HttpReply r = stack.SendText(5000 + c, Text(c, i));
@@ -56,6 +63,8 @@ TEST(PollingTest, EchoesEverythingOnceInOrderAcrossAGatewayKill) {
   stack.gateway().Signal(SIGKILL);
   stack.gateway().Wait();
   const size_t sent_at_kill = stack.SentMessages().size();
+  EXPECT_LT(sent_at_kill, static_cast<size_t>(kChats * kPerChat))
+      << "the kill must land in the middle of the stream";
   ASSERT_TRUE(stack.RestartGateway().ok());
   ASSERT_TRUE(stack.WaitForSentMessages(kChats * kPerChat))
       << "sent at kill: " << sent_at_kill << "\ngateway:\n"
