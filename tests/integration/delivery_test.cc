@@ -188,9 +188,10 @@ TEST(DeliveryTest, PermanentFailureIsNotRetriedAndCanBeRetriedByHand) {
 TEST(DeliveryTest, FullQueueAnswers503AndMemoryStaysBounded) {
   auto stack = StartStack({{"TELEGATE_QUEUE_LIMIT", "20"}});
   ASSERT_NE(stack, nullptr);
-  // Every send hangs for a while, so the queue fills up.
+  // Every send hangs (two minutes, far longer than the test needs, so the
+  // queue cannot drain however slowly it runs), so the queue fills up.
   stack->Emulator("POST", "/_emulator/faults",
-                  R"({"method":"sendMessage","count":-1,"delay_ms":2000})");
+                  R"({"method":"sendMessage","count":-1,"delay_ms":120000})");
   int ok = 0, overloaded = 0, next = 0;
   std::string retry_after;
   auto push = [&](int n) {
@@ -222,6 +223,8 @@ TEST(DeliveryTest, FullQueueAnswers503AndMemoryStaysBounded) {
   EXPECT_LT(rss_after - rss_before, 8 * 1024)
       << rss_before << " KiB -> " << rss_after << " KiB";
   stack->Emulator("DELETE", "/_emulator/faults");
+  // Answer the calls still held now; the rest of the queue follows.
+  ASSERT_EQ(stack->Emulator("POST", "/_emulator/flush").status, 200);
   ASSERT_TRUE(stack->WaitForSentMessages(ok));
 }
 
