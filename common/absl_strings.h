@@ -1,5 +1,5 @@
-// std::string_view front-ends to the Abseil string helpers the gateway and
-// worker use. Abseil 20220623 (Debian) has its own absl::string_view,
+// std::string_view front-ends to the Abseil string helpers the gateway,
+// worker and emulator use. Abseil 20220623 (Debian) has its own absl::string_view,
 // distinct from std::string_view; our APIs take std::string_view, so the
 // conversion happens here, once. Header-only, stateless.
 #ifndef TELEGATE_COMMON_ABSL_STRINGS_H_

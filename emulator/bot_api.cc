@@ -9,7 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "emulator/absl_compat.h"
+#include "common/absl_strings.h"
 #include "emulator/telegram_objects.h"
 
 namespace telegate::emulator {
@@ -20,7 +20,7 @@ using nlohmann::json;
 // The numeric bot id before ':' in the token; 0 when there is none.
 int64_t BotIdOf(std::string_view token) {
   int64_t id = 0;
-  if (!absl::SimpleAtoi(Av(token.substr(0, token.find(':'))), &id)) return 0;
+  if (!absl::SimpleAtoi(ToAbsl(token.substr(0, token.find(':'))), &id)) return 0;
   return id;
 }
 
@@ -77,7 +77,7 @@ Response BotApi::BadRequest(std::string_view token, std::string_view method,
                             std::string_view description) {
   absl::MutexLock lock(&mu_);
   Response r{400,
-             ErrorBody(400, absl::StrCat("Bad Request: ", Av(description)))};
+             ErrorBody(400, absl::StrCat("Bad Request: ", ToAbsl(description)))};
   if (token != token_) r = {401, ErrorBody(401, "Unauthorized")};
   r.delay_ms = LatencyMs();
   Record(method, json::object(), r.http_status);
@@ -125,7 +125,7 @@ json BotApi::Calls(std::string_view method, int64_t since) const {
        it != calls_.end(); ++it) {
     const json& call = *it;
     if (!method.empty() && !absl::EqualsIgnoreCase(
-                               call["method"].get<std::string>(), Av(method))) {
+                               call["method"].get<std::string>(), ToAbsl(method))) {
       continue;
     }
     out.push_back(call);

@@ -5,7 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/secret_token.h"
-#include "emulator/absl_compat.h"
+#include "common/absl_strings.h"
 #include "emulator/bot_api.h"
 #include "emulator/telegram_objects.h"
 #include "emulator/url.h"
@@ -18,7 +18,7 @@ using nlohmann::json;
 constexpr size_t kMaxTextLength = 4096;
 
 Response Reject(std::string_view what) {
-  return {400, ErrorBody(400, absl::StrCat("Bad Request: ", Av(what)))};
+  return {400, ErrorBody(400, absl::StrCat("Bad Request: ", ToAbsl(what)))};
 }
 
 }  // namespace
@@ -34,7 +34,7 @@ BotApi::Handler BotApi::FindHandler(std::string_view method,
                    {"getWebhookInfo", &BotApi::GetWebhookInfo},
                    {"deleteWebhook", &BotApi::DeleteWebhook}}};
   for (const auto& [name, handler] : kMethods) {
-    if (absl::EqualsIgnoreCase(Av(name), Av(method))) {
+    if (absl::EqualsIgnoreCase(ToAbsl(name), ToAbsl(method))) {
       *canonical = std::string(name);
       return handler;
     }

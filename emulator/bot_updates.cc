@@ -6,7 +6,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "emulator/absl_compat.h"
+#include "common/absl_strings.h"
 #include "emulator/bot_api.h"
 #include "emulator/telegram_objects.h"
 

@@ -3,7 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
-#include "emulator/absl_compat.h"
+#include "common/absl_strings.h"
 #include "emulator/params.h"
 #include "emulator/telegram_objects.h"
 
@@ -41,7 +41,7 @@ ControlApi::ControlApi(BotApi* api, WebhookSender* sender,
 ControlResponse ControlApi::GetCalls(std::string_view method,
                                      std::string_view since) const {
   int64_t since_seq = 0;
-  if (!since.empty() && !absl::SimpleAtoi(Av(since), &since_seq)) {
+  if (!since.empty() && !absl::SimpleAtoi(ToAbsl(since), &since_seq)) {
     return Error(400, "since must be an integer");
   }
   return {200, {{"calls", api_->Calls(method, since_seq)}}};

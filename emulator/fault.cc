@@ -3,7 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "emulator/absl_compat.h"
+#include "common/absl_strings.h"
 #include "emulator/telegram_objects.h"
 
 namespace telegate::emulator {
@@ -43,7 +43,7 @@ std::string DefaultDescription(const Fault& f) {
 }
 
 absl::Status Bad(std::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat("bad fault: ", Av(why)));
+  return absl::InvalidArgumentError(absl::StrCat("bad fault: ", ToAbsl(why)));
 }
 
 // Reads an optional integer field into `out`, checking [min, max].
@@ -122,7 +122,7 @@ absl::StatusOr<std::vector<Fault>> ParseFaults(const json& body) {
 
 bool FaultMatches(const Fault& fault, std::string_view method,
                   std::optional<int64_t> chat_id) {
-  if (!absl::EqualsIgnoreCase(fault.method, Av(method))) return false;
+  if (!absl::EqualsIgnoreCase(fault.method, ToAbsl(method))) return false;
   return !fault.chat_id.has_value() || fault.chat_id == chat_id;
 }
 

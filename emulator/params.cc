@@ -12,7 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/telegram_update.h"
-#include "emulator/absl_compat.h"
+#include "common/absl_strings.h"
 
 namespace telegate::emulator {
 namespace {
@@ -107,7 +107,7 @@ absl::StatusOr<std::vector<MultipartField>> ParseMultipart(
   std::string boundary;
   if (size_t at = absl::AsciiStrToLower(content_type).find("boundary=");
       at != std::string::npos) {
-    absl::string_view value = Av(content_type).substr(at + 9);
+    absl::string_view value = ToAbsl(content_type).substr(at + 9);
     value = absl::StripAsciiWhitespace(value.substr(0, value.find(';')));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
@@ -134,7 +134,7 @@ absl::StatusOr<std::vector<MultipartField>> ParseMultipart(
     }
     MultipartField field;
     for (absl::string_view line :
-         absl::StrSplit(Av(body.substr(pos, head_end - pos)), "\r\n")) {
+         absl::StrSplit(ToAbsl(body.substr(pos, head_end - pos)), "\r\n")) {
       size_t colon = line.find(':');
       if (colon == absl::string_view::npos) continue;
       absl::string_view name = absl::StripAsciiWhitespace(line.substr(0, colon));

@@ -10,7 +10,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
-#include "emulator/absl_compat.h"
+#include "common/absl_strings.h"
 #include "emulator/params.h"
 #include "emulator/telegram_objects.h"
 
@@ -36,7 +36,7 @@ HttpAnswer FromControl(ControlResponse r) {
 // "/bot<token>/<method>" with a non-empty token and a method of letters.
 bool ParseBotPath(std::string_view full, std::string* token,
                   std::string* method) {
-  if (!absl::StartsWith(Av(full), "/bot")) return false;
+  if (!absl::StartsWith(ToAbsl(full), "/bot")) return false;
   std::string_view path = full.substr(4);
   size_t slash = path.find('/');
   if (slash == 0 || slash == std::string_view::npos) return false;
@@ -174,7 +174,7 @@ void EmulatorRoutes::HandleBotApi(const std::string& token,
     Finish(std::move(r), std::move(done));
     return;
   }
-  if (absl::EqualsIgnoreCase(Av(method), "getUpdates") &&
+  if (absl::EqualsIgnoreCase(ToAbsl(method), "getUpdates") &&
       IntParam(*params, "timeout").value_or(0) > 0) {
     // A long poll waits inside BotApi: on the pool, never here.
     auto shared = std::make_shared<json>(*params);

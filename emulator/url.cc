@@ -5,22 +5,22 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/address.h"
-#include "emulator/absl_compat.h"
+#include "common/absl_strings.h"
 
 namespace telegate::emulator {
 
 absl::StatusOr<WebhookUrl> ParseWebhookUrl(std::string_view url) {
   auto bad = [&](std::string_view why) {
     return absl::InvalidArgumentError(
-        absl::StrCat("bad webhook URL '", Av(url), "': ", Av(why)));
+        absl::StrCat("bad webhook URL '", ToAbsl(url), "': ", ToAbsl(why)));
   };
   WebhookUrl out;
   std::string_view rest = url;
-  if (absl::StartsWithIgnoreCase(Av(rest), "http://")) {
+  if (absl::StartsWithIgnoreCase(ToAbsl(rest), "http://")) {
     out.scheme = "http";
     out.port = 80;
     rest.remove_prefix(7);
-  } else if (absl::StartsWithIgnoreCase(Av(rest), "https://")) {
+  } else if (absl::StartsWithIgnoreCase(ToAbsl(rest), "https://")) {
     out.scheme = "https";
     out.port = 443;
     rest.remove_prefix(8);
@@ -41,7 +41,7 @@ absl::StatusOr<WebhookUrl> ParseWebhookUrl(std::string_view url) {
       authority.find(':') != std::string_view::npos &&
       (authority.front() == '[' || authority.find(':') == authority.rfind(':'));
   std::string host_port = has_port ? std::string(authority)
-                                   : absl::StrCat(Av(authority), ":", out.port);
+                                   : absl::StrCat(ToAbsl(authority), ":", out.port);
   absl::StatusOr<HostPort> hp = ParseHostPort(host_port);
   if (!hp.ok()) return bad(std::string(hp.status().message()));
   if (hp->port == 0) return bad("port must be 1-65535");
@@ -49,7 +49,7 @@ absl::StatusOr<WebhookUrl> ParseWebhookUrl(std::string_view url) {
   out.port = hp->port;
   size_t hash = tail.find('#');
   if (hash != std::string_view::npos) tail = tail.substr(0, hash);
-  out.target = tail.empty() || tail.front() != '/' ? absl::StrCat("/", Av(tail))
+  out.target = tail.empty() || tail.front() != '/' ? absl::StrCat("/", ToAbsl(tail))
                                                    : std::string(tail);
   return out;
 }
