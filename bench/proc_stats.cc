@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -24,19 +25,73 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
-}  // namespace
-
-absl::StatusOr<double> ParsePeakRssMb(std::string_view status_text) {
-  for (absl::string_view line : absl::StrSplit(
-           absl::string_view(status_text.data(), status_text.size()), '\n')) {
-    if (!absl::ConsumePrefix(&line, "VmHWM:")) continue;
+// The value of the "<key> <n> kB" line of a /proc text, in MB.
+absl::StatusOr<double> ParseKbLineMb(std::string_view text,
+                                     absl::string_view key) {
+  for (absl::string_view line :
+       absl::StrSplit(absl::string_view(text.data(), text.size()), '\n')) {
+    if (!absl::ConsumePrefix(&line, key)) continue;
     line = absl::StripAsciiWhitespace(line);
     absl::ConsumeSuffix(&line, "kB");
     int64_t kb = 0;
     if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(line), &kb)) break;
     return static_cast<double>(kb) / 1024.0;
   }
-  return absl::InvalidArgumentError("no VmHWM line");
+  return absl::InvalidArgumentError(absl::StrCat("no ", key, " line"));
+}
+
+}  // namespace
+
+absl::StatusOr<double> ParsePeakRssMb(std::string_view status_text) {
+  return ParseKbLineMb(status_text, "VmHWM:");
+}
+
+absl::StatusOr<double> ParsePssMb(std::string_view smaps_rollup_text) {
+  return ParseKbLineMb(smaps_rollup_text, "Pss:");
+}
+
+absl::StatusOr<double> ReadPssMb(pid_t pid) {
+  absl::StatusOr<std::string> text =
+      ReadFile(absl::StrCat("/proc/", pid, "/smaps_rollup"));
+  if (!text.ok()) return text.status();
+  return ParsePssMb(*text);
+}
+
+PssPeakSampler::PssPeakSampler(std::vector<pid_t> pids,
+                               absl::Duration interval)
+    : pids_(std::move(pids)) {
+  thread_ = std::thread([this, interval] {
+    absl::MutexLock lock(&mu_);
+    while (!stop_) {
+      mu_.Unlock();
+      SampleOnce();
+      mu_.Lock();
+      mu_.AwaitWithTimeout(absl::Condition(&stop_), interval);
+    }
+  });
+}
+
+PssPeakSampler::~PssPeakSampler() { Stop(); }
+
+void PssPeakSampler::SampleOnce() {
+  double sum = 0;
+  for (pid_t pid : pids_) {
+    absl::StatusOr<double> pss = ReadPssMb(pid);
+    if (!pss.ok()) return;  // one gone: no whole sample
+    sum += *pss;
+  }
+  absl::MutexLock lock(&mu_);
+  peak_mb_ = std::max(peak_mb_, sum);
+}
+
+double PssPeakSampler::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+  absl::MutexLock lock(&mu_);
+  return peak_mb_;
 }
 
 absl::StatusOr<double> ParseCpuSeconds(std::string_view stat_text,

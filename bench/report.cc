@@ -180,6 +180,7 @@ Report Summarize(const RunData& data) {
     r.bench_cpu_ms_per_update =
         r.bench.stats.cpu_seconds * 1e3 / static_cast<double>(r.echoed);
   }
+  r.pair_peak_pss_mb = data.pair_peak_pss_mb;
   return r;
 }
 
@@ -216,6 +217,8 @@ std::string FormatText(const Report& r) {
                   Row("worker", Process(r.worker)),
                   Row("gateway", Process(r.gateway)),
                   Row("load generator + emulator", Process(r.bench)),
+                  Row("worker + gateway together",
+                      absl::StrFormat("peak PSS %.1f MB", r.pair_peak_pss_mb)),
                   Row("CPU per update (worker+gateway)",
                       absl::StrFormat("%.3f ms", r.pair_cpu_ms_per_update)),
                   Row("CPU per update (load + emulator)",
@@ -254,6 +257,7 @@ nlohmann::json ToJson(const Report& r) {
       {"bench", ProcessJson(r.bench)},
       {"pair_cpu_ms_per_update", r.pair_cpu_ms_per_update},
       {"bench_cpu_ms_per_update", r.bench_cpu_ms_per_update},
+      {"pair_peak_pss_mb", r.pair_peak_pss_mb},
       {"passed", Passed(r)},
   };
 }
@@ -262,9 +266,10 @@ std::string MarkdownHeader() {
   return "| Bot API latency | chats | load | throughput (updates/s) | "
          "webhook answers not 2xx | webhook p50 / p99 | end-to-end p99 | "
          "CPU per update, gateway + worker | CPU per update, load generator "
-         "+ emulator | peak RSS gateway / worker / load + emulator | not "
+         "+ emulator | peak RSS gateway / worker / load + emulator | peak PSS "
+         "gateway + worker together | not "
          "echoed by the end (lost or still queued), duplicated, reordered |\n"
-         "|---|---|---|---|---|---|---|---|---|---|---|\n";
+         "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 }
 
 std::string MarkdownRow(const Report& r) {
@@ -274,11 +279,12 @@ std::string MarkdownRow(const Report& r) {
   };
   return absl::StrFormat(
       "| %d ms | %d | %s | %.0f | %d | %.1f / %.1f ms | %.0f ms | %.3f ms | "
-      "%.3f ms | %s / %s / %s MB | %d, %d, %d |\n",
+      "%.3f ms | %s / %s / %s MB | %.1f MB | %d, %d, %d |\n",
       r.latency_ms, r.chats, Load(r), r.throughput_per_second,
       r.non_2xx + r.no_answer, r.webhook_answer.p50_ms, r.webhook_answer.p99_ms,
       r.end_to_end.p99_ms, r.pair_cpu_ms_per_update, r.bench_cpu_ms_per_update,
-      rss(r.gateway), rss(r.worker), rss(r.bench), r.lost, r.duplicated,
+      rss(r.gateway), rss(r.worker), rss(r.bench), r.pair_peak_pss_mb,
+      r.lost, r.duplicated,
       r.out_of_order + r.unexpected);
 }
 

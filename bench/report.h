@@ -29,6 +29,7 @@ struct RunData {
   ProcessFigures worker;
   ProcessFigures gateway;
   ProcessFigures bench;  // this process: load generator + emulator
+  double pair_peak_pss_mb = 0;  // highest Pss of worker + gateway together
 };
 
 struct Percentiles {
@@ -64,6 +65,7 @@ struct Report {
   ProcessFigures bench;
   double pair_cpu_ms_per_update = 0;   // (worker + gateway CPU) / echoed
   double bench_cpu_ms_per_update = 0;  // (load + emulator CPU) / echoed
+  double pair_peak_pss_mb = 0;  // shared library pages counted once
 };
 
 // Nearest-rank percentile (0 < p <= 100) of `values`; 0 when empty.

@@ -41,6 +41,7 @@ absl::StatusOr<Report> RunBench(const BenchConfig& config) {
   load.messages = config.messages;
   load.duration = absl::Seconds(config.seconds);
   load.connections = config.connections;
+  PssPeakSampler pss((*stack)->pair_pids(), absl::Milliseconds(100));
   LoadResult result = RunLoad(load);
   size_t accepted = 0;
   for (const UpdateRecord& u : result.updates) accepted += u.delivered;
@@ -56,6 +57,7 @@ absl::StatusOr<Report> RunBench(const BenchConfig& config) {
     data.bench.measured = true;
     data.bench.stats = *self;
   }
+  data.pair_peak_pss_mb = pss.Stop();
   (*stack)->Stop(&data.worker, &data.gateway);
 
   data.chats = config.chats;

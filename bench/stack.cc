@@ -156,6 +156,10 @@ void BenchStack::Stop(ProcessFigures* worker, ProcessFigures* gateway) {
   if (gateway != nullptr) *gateway = gateway_figures;
 }
 
+std::vector<pid_t> BenchStack::pair_pids() const {
+  return {worker_->pid(), gateway_->pid()};
+}
+
 BenchStack::~BenchStack() { Stop(nullptr, nullptr); }
 
 }  // namespace telegate::bench

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "bench/records.h"
@@ -38,6 +39,8 @@ class BenchStack {
   int public_port() const { return public_port_; }
   const std::string& secret() const;
   emulator::BotApi& api() { return *api_; }
+  // The worker's and the gateway's process ids.
+  std::vector<pid_t> pair_pids() const;
 
   // Reads the children's /proc figures, sends SIGTERM (gateway first, then
   // the worker), waits for both, stops the emulator. Idempotent.

@@ -58,8 +58,14 @@ struct EventLoop::Impl {
   HookId next_hook_id ABSL_GUARDED_BY(mu) = 1;
 
   // Loop thread only (or after the loop stopped).
+  // A watch stopped with WatchFd(fd, 0) stays registered with epoll,
+  // "parked", until its next event or the next WatchFd for that fd: a
+  // keep-alive connection's owner unwatches it after every response and
+  // watches it again for the next request, and parking saves that
+  // epoll_ctl DEL + ADD pair per request.
   struct Watch {
     int events = 0;
+    bool parked = false;
     std::shared_ptr<FdCallback> on_ready;
   };
   absl::flat_hash_map<int, Watch> watches;
@@ -106,6 +112,11 @@ void EventLoop::Impl::Run() {
       }
       auto it = watches.find(fd);
       if (it == watches.end()) continue;  // unwatched by an earlier callback
+      if (it->second.parked) {  // nobody wants it: unregister for real
+        epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+        watches.erase(it);
+        continue;
+      }
       uint32_t ev = events[i].events;
       int ready = 0;
       if (ev & EPOLLIN) ready |= kReadable;
@@ -280,10 +291,17 @@ void EventLoop::WatchFd(int fd, int events,
   auto it = impl_->watches.find(fd);
   if (events == 0) {
     if (it == impl_->watches.end()) return;
-    // The fd may already be closed (then the kernel dropped it): ignore.
-    epoll_ctl(impl_->epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
-    impl_->watches.erase(it);
+    // Parked, not deleted (see Watch). If the owner closes the fd, the
+    // kernel drops the registration itself; a new fd with that number then
+    // gets ADD through the ENOENT fallback below.
+    it->second.parked = true;
+    it->second.on_ready.reset();
     return;
+  }
+  if (it != impl_->watches.end() && !it->second.parked &&
+      it->second.events == events) {
+    it->second.on_ready = std::make_shared<FdCallback>(std::move(on_ready));
+    return;  // same interest: no syscall
   }
   epoll_event ev{};
   ev.events = ((events & kReadable) ? EPOLLIN : 0u) |
@@ -307,6 +325,7 @@ void EventLoop::WatchFd(int fd, int events,
   }
   Impl::Watch& watch = impl_->watches[fd];
   watch.events = events;
+  watch.parked = false;
   watch.on_ready = std::make_shared<FdCallback>(std::move(on_ready));
 }
 

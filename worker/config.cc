@@ -19,9 +19,9 @@ const std::vector<SettingSpec>& WorkerSettingSpecs() {
       {"TELEGATE_WORKER_THREADS", "threads", "2",
        "processing loops (one per core), each an event loop with its own Bot "
        "API client and many calls in flight"},
-      {"TELEGATE_MAX_IN_FLIGHT", "max_in_flight", "1024",
+      {"TELEGATE_MAX_IN_FLIGHT", "max_in_flight", "4096",
        "Bot API calls in flight at once, worker-wide (one per chat at most)"},
-      {"TELEGATE_BOT_API_CONNECTIONS", "bot_api_connections", "256",
+      {"TELEGATE_BOT_API_CONNECTIONS", "bot_api_connections", "2048",
        "keep-alive connections to the Bot API per loop"},
       {"TELEGATE_ERROR_THRESHOLD", "error_threshold", "10",
        "consecutive errors that re-initialise the bot clients"},

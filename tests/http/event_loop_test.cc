@@ -138,6 +138,66 @@ TEST_F(EventLoopTest, WatchFdReportsReadabilityUntilUnwatched) {
   close(fds[1]);
 }
 
+// An unwatched fd stays parked in epoll (no DEL + ADD per keep-alive
+// request): data arriving then reaches nobody, watching it again delivers
+// it, and a closed fd whose number is reused by a new pipe is watched anew.
+TEST_F(EventLoopTest, UnwatchedFdIsSilentAndRewatchAndReuseWork) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  absl::Mutex mu;
+  int first_calls = 0;
+  std::string got;
+  auto reader = [&](int fd, int) {
+    char buf[16];
+    ssize_t n = read(fd, buf, sizeof(buf));
+    absl::MutexLock lock(&mu);
+    if (n > 0) got.append(buf, n);
+  };
+  OnLoop([&] {
+    loop_.WatchFd(fds[0], EventLoop::kReadable, [&](int, int) {
+      absl::MutexLock lock(&mu);
+      ++first_calls;
+    });
+    loop_.WatchFd(fds[0], 0, nullptr);
+  });
+  ASSERT_EQ(write(fds[1], "a", 1), 1);
+  // The parked fd is readable now; a few loop turns must not call anyone.
+  for (int i = 0; i < 5; ++i) OnLoop([] {});
+  {
+    absl::MutexLock lock(&mu);
+    EXPECT_EQ(first_calls, 0);
+  }
+  OnLoop([&] { loop_.WatchFd(fds[0], EventLoop::kReadable, reader); });
+  auto wait_for = [&](const std::string& want) {
+    absl::Time deadline = absl::Now() + absl::Seconds(10);
+    absl::MutexLock lock(&mu);
+    while (got != want && absl::Now() < deadline) {
+      mu.AwaitWithTimeout(absl::Condition(+[](bool*) { return false; },
+                                          static_cast<bool*>(nullptr)),
+                          absl::Milliseconds(2));
+    }
+    return got;
+  };
+  EXPECT_EQ(wait_for("a"), "a");
+  // Park, close, and reuse the same fd number for a new pipe.
+  OnLoop([&] { loop_.WatchFd(fds[0], 0, nullptr); });
+  const int old_read_fd = fds[0];
+  close(fds[0]);
+  close(fds[1]);
+  ASSERT_EQ(pipe(fds), 0);
+  ASSERT_EQ(fds[0], old_read_fd);  // the lowest free number comes back
+  {
+    absl::MutexLock lock(&mu);
+    got.clear();
+  }
+  OnLoop([&] { loop_.WatchFd(fds[0], EventLoop::kReadable, reader); });
+  ASSERT_EQ(write(fds[1], "b", 1), 1);
+  EXPECT_EQ(wait_for("b"), "b");
+  OnLoop([&] { loop_.WatchFd(fds[0], 0, nullptr); });
+  close(fds[0]);
+  close(fds[1]);
+}
+
 TEST(EventLoopStopTest, HooksRunOnTheLoopAfterTheLastTaskAndNothingAfter) {
   EventLoop loop;
   ASSERT_TRUE(loop.Start("stop-test").ok());
