@@ -26,16 +26,37 @@ JsonAnswer Unreachable(const absl::Status& status) {
 
 }  // namespace
 
+json UpstreamJson(const telegate::v1::UpstreamState& u) {
+  return {{"url", u.url()},
+          {"reachable", u.reachable()},
+          {"down_since", u.down_since().empty() ? json(nullptr)
+                                                : json(u.down_since())},
+          {"last_error", u.last_error()},
+          {"misconfigured", u.misconfigured()},
+          {"error_count", u.error_count()},
+          {"error_threshold", u.error_threshold()},
+          {"restarts", u.restarts()},
+          {"in_flight", u.in_flight()},
+          {"posted", u.posted()},
+          {"handled", u.handled()},
+          {"refused", u.refused()},
+          {"latency_p50_ms", u.latency_p50_ms()},
+          {"latency_p99_ms", u.latency_p99_ms()}};
+}
+
 json HealthJson(const telegate::v1::GetHealthResponse& h) {
-  return {{"status", h.status()},
-          {"bot_status", h.bot_status()},
-          {"error_count", h.error_count()},
-          {"error_threshold", h.error_threshold()},
-          {"restart_count", h.restart_count()},
-          {"uptime_seconds", h.uptime_seconds()},
-          {"timestamp", h.timestamp()},
-          {"environment", h.environment()},
-          {"bot_username", h.bot_username()}};
+  json out = {{"status", h.status()},
+              {"bot_status", h.bot_status()},
+              {"error_count", h.error_count()},
+              {"error_threshold", h.error_threshold()},
+              {"restart_count", h.restart_count()},
+              {"uptime_seconds", h.uptime_seconds()},
+              {"timestamp", h.timestamp()},
+              {"environment", h.environment()},
+              {"bot_username", h.bot_username()}};
+  // Only with an upstream bot (TELEGATE_UPSTREAM_URL).
+  if (h.has_upstream()) out["upstream"] = UpstreamJson(h.upstream());
+  return out;
 }
 
 json StatsJson(const telegate::v1::GetStatsResponse& s) {
@@ -141,7 +162,10 @@ JsonAnswer AdminRoutes::FailedDeliveries(int limit) {
                           {"params", std::move(params)},
                           {"error_code", d.error_code()},
                           {"reason", d.reason()},
-                          {"failed_at", d.failed_at()}});
+                          {"failed_at", d.failed_at()},
+                          // An older worker sends no kind: a Bot API call.
+                          {"kind", d.kind().empty() ? "bot_api_call"
+                                                    : d.kind()}});
   }
   return {200, json{{"deliveries", std::move(deliveries)}}.dump()};
 }

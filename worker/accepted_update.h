@@ -30,6 +30,10 @@ struct AcceptedUpdate {
   std::string chat_key;
   std::string payload;  // kTelegram: raw Telegram JSON
   int64_t accepted_at_us = 0;
+  // The bot's decision once journaled (Journal::RecordDecision): a JSON
+  // array of {"method":..,"params":{..}}; empty while undecided. An update
+  // whose decision is journaled is never put to an upstream bot again.
+  std::string decision_json;
 };
 
 }  // namespace telegate::worker

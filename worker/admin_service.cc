@@ -23,8 +23,33 @@ grpc::Status AdminService::GetHealth(grpc::ServerContext* context,
 void AdminService::FillHealth(GetHealthResponse* response) const {
   BotSnapshot bot = deps_.runtime->Snapshot();
   bool healthy = bot.ready && bot.error_count < bot.error_threshold;
+  if (deps_.upstream != nullptr) {
+    const absl::Time now = absl::Now();
+    UpstreamSnapshot up = deps_.upstream->Snapshot(now);
+    telegate::v1::UpstreamState* out = response->mutable_upstream();
+    out->set_url(up.url);
+    out->set_reachable(up.reachable);
+    if (!up.reachable) out->set_down_since(FormatRfc3339(up.down_since));
+    out->set_last_error(up.last_error);
+    out->set_misconfigured(up.misconfigured);
+    out->set_error_count(up.error_count);
+    out->set_error_threshold(up.error_threshold);
+    out->set_restarts(up.restarts);
+    out->set_in_flight(up.in_flight);
+    out->set_posted(up.posted);
+    out->set_handled(up.handled);
+    out->set_refused(up.refused);
+    out->set_latency_p50_ms(up.latency.p50_ms);
+    out->set_latency_p99_ms(up.latency.p99_ms);
+    // A bot that refuses telegate needs an operator; one that is down
+    // comes back by itself (its updates wait in the journal).
+    if (up.misconfigured) {
+      healthy = false;
+      response->set_bot_status(absl::StrCat("upstream bot: ", up.last_error));
+    }
+  }
   response->set_status(healthy ? "healthy" : "unhealthy");
-  response->set_bot_status(bot.bot_status);
+  if (response->bot_status().empty()) response->set_bot_status(bot.bot_status);
   response->set_error_count(bot.error_count);
   response->set_error_threshold(bot.error_threshold);
   response->set_restart_count(bot.restart_count);
@@ -50,6 +75,7 @@ grpc::Status AdminService::ResetErrors(grpc::ServerContext* context,
                                        ResetErrorsResponse* response) {
   if (grpc::Status s = deps_.auth->Check(*context); !s.ok()) return s;
   deps_.runtime->ResetErrors();
+  if (deps_.upstream != nullptr) deps_.upstream->Reset();
   response->set_error_count(deps_.runtime->Snapshot().error_count);
   return grpc::Status::OK;
 }
@@ -118,6 +144,7 @@ grpc::Status AdminService::ListFailedDeliveries(
     out->set_error_code(f.error_code);
     out->set_reason(f.reason);
     out->set_failed_at(FormatRfc3339(absl::FromUnixMicros(f.failed_at_us)));
+    out->set_kind(FailedKindName(f.kind));
   }
   return grpc::Status::OK;
 }
@@ -128,6 +155,22 @@ grpc::Status AdminService::RetryFailedDelivery(
   if (grpc::Status s = deps_.auth->Check(*context); !s.ok()) return s;
   auto failed = deps_.journal->TakeFailedDelivery(request->id());
   if (!failed.ok()) return ToGrpcStatus(failed.status());
+  if (failed->kind == FailedKind::kUpstreamUpdate) {
+    // The update itself: posted to the upstream bot again.
+    auto delivery = std::make_unique<Delivery>();
+    delivery->update.kind = UpdateKind::kOperatorRetry;
+    delivery->update.retry_of = failed->id;
+    delivery->update.update_id = failed->update_id;
+    delivery->update.chat_key = failed->chat_key;
+    delivery->update.payload = failed->params_json;
+    delivery->update.accepted_at_us = absl::ToUnixMicros(absl::Now());
+    deps_.scheduler->Add(std::move(delivery));
+    log::Info("worker", "failed_delivery_retried",
+              {{"id", request->id()}, {"update_id", failed->update_id},
+               {"kind", "upstream_update"}});
+    response->set_queued(true);
+    return grpc::Status::OK;
+  }
   nlohmann::json params =
       nlohmann::json::parse(failed->params_json, nullptr, false);
   if (params.is_discarded()) {

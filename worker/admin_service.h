@@ -27,6 +27,7 @@ struct AdminDeps {
   Journal* journal;
   WorkerStats* stats;
   UpdateProcessor* processor;
+  UpstreamHealth* upstream;  // null with the built-in bot
   const BearerAuth* auth;
   std::string environment;
 };

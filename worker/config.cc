@@ -5,6 +5,8 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "common/http_bot_api_client.h"
+#include "common/secret_token.h"
+#include "absl/strings/match.h"
 
 namespace telegate::worker {
 
@@ -39,6 +41,17 @@ const std::vector<SettingSpec>& WorkerSettingSpecs() {
       {"TELEGATE_MAX_ATTEMPTS", "max_attempts", "5",
        "attempts of a call failing with 5xx/network errors before it is a "
        "failed delivery"},
+      {"TELEGATE_UPSTREAM_URL", "upstream_url", "",
+       "your own bot's webhook (http or https URL): every update is posted "
+       "to it as Telegram would; empty: the built-in echo bot"},
+      {"TELEGATE_UPSTREAM_SECRET", "upstream_secret", "",
+       "sent to the upstream bot as X-Telegram-Bot-Api-Secret-Token "
+       "(1-256 of A-Z a-z 0-9 _ -)",
+       true},
+      {"TELEGATE_UPSTREAM_MAX_CONNECTIONS", "upstream_max_connections", "100",
+       "updates posted to the upstream bot at once (one per chat at most)"},
+      {"TELEGATE_UPSTREAM_TIMEOUT_MS", "upstream_timeout_ms", "60000",
+       "how long the upstream bot may take to answer one update"},
       {"TELEGATE_RATE_LIMITS", "rate_limits", "off",
        "proactive send limits (on/off); 429 retry_after is always honoured"},
       {"TELEGATE_RATE_GLOBAL_PER_SECOND", "rate_global_per_second", "30",
@@ -96,6 +109,31 @@ absl::StatusOr<WorkerConfig> LoadWorkerConfig(const Settings& settings) {
   ASSIGN_OR_RETURN(int64_t attempts,
                    settings.GetInt("TELEGATE_MAX_ATTEMPTS", 1, 100));
   config.max_attempts = static_cast<int>(attempts);
+  config.upstream_url = settings.Get("TELEGATE_UPSTREAM_URL");
+  if (!config.upstream_url.empty() &&
+      !absl::StartsWith(config.upstream_url, "http://") &&
+      !absl::StartsWith(config.upstream_url, "https://")) {
+    return absl::InvalidArgumentError(
+        "TELEGATE_UPSTREAM_URL must be an http:// or https:// URL");
+  }
+  config.upstream_secret = settings.Get("TELEGATE_UPSTREAM_SECRET");
+  if (!config.upstream_secret.empty()) {
+    RETURN_IF_ERROR(
+        ValidateSecretToken(config.upstream_secret, "TELEGATE_UPSTREAM_SECRET"));
+  }
+  ASSIGN_OR_RETURN(int64_t upstream_connections,
+                   settings.GetInt("TELEGATE_UPSTREAM_MAX_CONNECTIONS", 1,
+                                   100000));
+  config.upstream_max_connections = static_cast<int>(upstream_connections);
+  if (!config.upstream_url.empty() &&
+      config.upstream_max_connections > config.max_in_flight) {
+    return absl::InvalidArgumentError(
+        "TELEGATE_UPSTREAM_MAX_CONNECTIONS must not exceed "
+        "TELEGATE_MAX_IN_FLIGHT");
+  }
+  ASSIGN_OR_RETURN(config.upstream_timeout_ms,
+                   settings.GetInt("TELEGATE_UPSTREAM_TIMEOUT_MS", 100,
+                                   3600000));
   ASSIGN_OR_RETURN(config.rate_limits, settings.GetBool("TELEGATE_RATE_LIMITS"));
   ASSIGN_OR_RETURN(int64_t global,
                    settings.GetInt("TELEGATE_RATE_GLOBAL_PER_SECOND", 1, 100000));

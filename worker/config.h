@@ -16,8 +16,8 @@ struct WorkerConfig {
   std::string api_base_url;
   std::string grpc_listen;
   int threads = 2;  // processing loops
-  int max_in_flight = 1024;
-  int bot_api_connections = 256;  // per loop
+  int max_in_flight = 4096;
+  int bot_api_connections = 2048;  // per loop
   int64_t error_threshold = 10;
   int64_t queue_limit = 10000;
   int64_t shutdown_grace_ms = 10000;
@@ -25,6 +25,10 @@ struct WorkerConfig {
   int64_t retention_hours = 48;
   std::string journal_sync = "FULL";
   int max_attempts = 5;
+  std::string upstream_url;  // empty: the built-in echo bot
+  std::string upstream_secret;
+  int upstream_max_connections = 100;
+  int64_t upstream_timeout_ms = 60000;
   bool rate_limits = false;
   int rate_global_per_second = 30;
   int64_t rate_chat_interval_ms = 1000;

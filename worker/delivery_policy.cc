@@ -64,6 +64,47 @@ Decision OnCall(const RetryPolicy& retry, const DeliveryState& state,
   return FailAction(state, Health::kError);
 }
 
+Decision OnUpstream(const RetryPolicy& retry, const DeliveryState& state,
+                    const StepResult& step, absl::Time now, double jitter) {
+  const UpstreamAnswer& answer = *step.upstream;
+  Decision d;
+  d.next = state;
+  switch (answer.verdict) {
+    case UpstreamVerdict::kHandled:
+      d.kind = DecisionKind::kRecordDecision;
+      d.upstream_health = Health::kSuccess;
+      return d;
+    case UpstreamVerdict::kRefused:
+      d.next.had_failure = true;
+      d.next.decided = true;
+      d.kind = DecisionKind::kDone;
+      d.failed_update = true;
+      return d;  // the bot answered: not an error of the bot's
+    case UpstreamVerdict::kRetry:
+    case UpstreamVerdict::kMisconfigured: {
+      d.upstream_health = Health::kError;
+      ++d.next.upstream_failures;
+      // A bot that is down (or refuses telegate) costs no update: only
+      // failures while it answers others count toward the poison limit.
+      if (answer.verdict == UpstreamVerdict::kRetry && step.answered_others &&
+          ++d.next.upstream_attempts >= retry.max_attempts) {
+        d.next.had_failure = true;
+        d.next.decided = true;
+        d.kind = DecisionKind::kDone;
+        d.failed_update = true;
+        return d;
+      }
+      d.kind = DecisionKind::kRetry;
+      d.park_reason = ParkReason::kUpstream;
+      d.wake_at =
+          now + std::max(answer.retry_after,
+                         BackoffDelay(retry, d.next.upstream_failures, jitter));
+      return d;
+    }
+  }
+  return d;
+}
+
 }  // namespace
 
 Decision Decide(const RetryPolicy& retry, const DeliveryState& state,
@@ -80,6 +121,17 @@ Decision Decide(const RetryPolicy& retry, const DeliveryState& state,
                      : DecisionKind::kDone;
       }
       return d;
+    case StepKind::kUpstream:
+      return OnUpstream(retry, state, step, now, jitter);
+    case StepKind::kRecorded:
+      if (!step.handler_ok) {
+        // Not journaled: act on nothing, ask the bot again later (the
+        // journal's own failure is the worker's error, not the bot's).
+        d.kind = DecisionKind::kRetry;
+        d.wake_at = now + BackoffDelay(retry, 1, jitter);
+        return d;
+      }
+      [[fallthrough]];
     case StepKind::kDecided:
       d.next.decided = true;
       d.next.action_count = step.actions;

@@ -17,6 +17,7 @@
 #include "common/retry_policy.h"
 #include "worker/accepted_update.h"
 #include "worker/bot_handler.h"
+#include "worker/upstream/upstream_answer.h"
 
 namespace telegate::worker {
 
@@ -27,6 +28,11 @@ struct DeliveryState {
   size_t next_action = 0;   // the action to perform next
   int attempts = 0;         // failed attempts / moves of the current action
   bool had_failure = false;  // some action failed for good
+  // Upstream bot posts of this update that failed while the bot answered
+  // other updates (the poison count, bounded by max_attempts), and all
+  // failed posts (for the backoff).
+  int upstream_attempts = 0;
+  int upstream_failures = 0;
 };
 
 // The step just taken.
@@ -37,9 +43,12 @@ enum class StepKind {
   kRateSlot,   // our own rate limiter was asked: `slot` is when a send may
                // go (<= now: the slot was taken)
   kCall,       // the Bot API answered the current action: `api`
+  kUpstream,   // the upstream bot answered the posted update (or did
+               // not): `upstream`; `answered_others`: it answered other
+               // updates since this one's previous post
+  kRecorded,   // the decision was journaled (`handler_ok` false: the
+               // journal failed)
   // Room for later outcomes, each one more case here and in Decide:
-  //   kEndpointDown / kEndpointRefused — a bot's own HTTP endpoint is
-  //     unreachable or refused the update (retry with backoff / fail);
   //   kLeaseLost — this worker lost the partition the chat belongs to
   //     (Decision kRelease: drop from memory without marking done).
 };
@@ -50,6 +59,8 @@ struct StepResult {
   bool handler_ok = true;   // kDecided
   absl::Time slot;          // kRateSlot
   const ApiResult* api = nullptr;  // kCall; must outlive the Decide call
+  const UpstreamAnswer* upstream = nullptr;  // kUpstream; likewise
+  bool answered_others = false;              // kUpstream
 
   static StepResult Resume() { return {}; }
   static StepResult Decided(size_t n, bool ok) {
@@ -65,6 +76,22 @@ struct StepResult {
     r.slot = slot;
     return r;
   }
+  static StepResult Upstream(const UpstreamAnswer& answer,
+                             bool answered_others) {
+    StepResult r;
+    r.kind = StepKind::kUpstream;
+    r.upstream = &answer;
+    r.answered_others = answered_others;
+    r.actions = answer.actions.size();
+    return r;
+  }
+  static StepResult Recorded(size_t n, bool ok) {
+    StepResult r;
+    r.kind = StepKind::kRecorded;
+    r.actions = n;
+    r.handler_ok = ok;
+    return r;
+  }
   static StepResult Call(const ApiResult& api) {
     StepResult r;
     r.kind = StepKind::kCall;
@@ -74,7 +101,11 @@ struct StepResult {
 };
 
 enum class DecisionKind {
-  kDecide,       // run the bot handler on the payload
+  kDecide,       // decide the actions: the journaled decision on replay,
+                 // else post the update to the upstream bot (when one is
+                 // set), else run the built-in handler
+  kRecordDecision,  // journal the upstream bot's actions before acting
+                    // on them (a crash then never posts the update again)
   kRunAction,    // perform actions[next.next_action]: ask the rate
                  // limiter first when it applies to the method, else kSend
   kSend,         // call the Bot API with the current action now
@@ -92,7 +123,7 @@ enum class DecisionKind {
 enum class Health { kNone, kSuccess, kError };
 
 // Why a chat is parked (for counters and logs).
-enum class ParkReason { kNone, kFloodWait, kRateLimit };
+enum class ParkReason { kNone, kFloodWait, kRateLimit, kUpstream };
 
 struct Decision {
   DecisionKind kind = DecisionKind::kDone;
@@ -103,7 +134,11 @@ struct Decision {
   // The action just tried failed for good: record a failed delivery (the
   // decision then moves on to the next action, or kDone).
   bool failed_delivery = false;
-  Health health = Health::kNone;
+  // The upstream bot refused the update, or it kept failing while the bot
+  // answered others: record the update as a failed delivery.
+  bool failed_update = false;
+  Health health = Health::kNone;           // the Bot API's counter
+  Health upstream_health = Health::kNone;  // the upstream bot's counter
 };
 
 // The policy. `jitter` is a factor drawn from [1 - j, 1 + j] (DrawJitter);
@@ -118,6 +153,11 @@ struct Delivery {
   AcceptedUpdate update;
   std::vector<BotAction> actions;
   DeliveryState state;
+  // Executor bookkeeping for the upstream bot's poison count: when the
+  // previous post of this update started.
+  absl::Time previous_post_at = absl::InfinitePast();
+  // The upstream bot's answer being acted on (kUpstream step).
+  UpstreamAnswer upstream_answer;
 };
 
 }  // namespace telegate::worker

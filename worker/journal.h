@@ -31,9 +31,17 @@ enum class AppendOutcome { kAccepted, kDuplicate };
 using AppendCallback =
     std::function<void(absl::StatusOr<AppendOutcome> outcome, int64_t seq)>;
 
-// A Bot API call that failed permanently (or ran out of retries).
+// What a failed delivery holds: a Bot API call that failed permanently (or
+// ran out of retries), or an update an upstream bot refused (method is
+// empty, params_json is the update's JSON).
+enum class FailedKind { kBotApiCall, kUpstreamUpdate };
+
+// The kind's name in the journal ("bot_api_call", "upstream_update").
+const char* FailedKindName(FailedKind kind);
+
 struct FailedDelivery {
   int64_t id = 0;  // assigned by the journal
+  FailedKind kind = FailedKind::kBotApiCall;
   int64_t update_id = 0;
   std::string chat_key;
   std::string method;
@@ -50,6 +58,12 @@ class Journal {
   // Records `entry` durably together with whatever else is queued (group
   // commit: one fsync for the batch), then calls `done`.
   virtual void Append(AcceptedUpdate entry, AppendCallback done) = 0;
+  // Records the decision for an accepted update (the actions an upstream
+  // bot answered with, as a JSON array) durably, in the next group commit,
+  // then calls `done` on the journal's thread (must not block). Replay then
+  // carries it in AcceptedUpdate::decision_json.
+  virtual void RecordDecision(int64_t update_id, std::string decision_json,
+                              std::function<void(absl::Status)> done) = 0;
   // Marks an update handled. Asynchronous and batched; losing a mark in a
   // crash only means the update is replayed (a duplicate reply at worst).
   virtual void MarkDone(int64_t update_id) = 0;

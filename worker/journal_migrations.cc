@@ -49,6 +49,13 @@ ALTER TABLE failed_deliveries
 ALTER TABLE failed_deliveries ADD COLUMN retry_of INTEGER;
 )sql";
 
+// The decision an upstream bot answered with, journaled before it is acted
+// on, so a crash after the bot answered does not put the update to the bot
+// again (NULL: not decided yet; every row written before stays NULL).
+constexpr char kUpdateDecision[] = R"sql(
+ALTER TABLE updates ADD COLUMN decision TEXT;
+)sql";
+
 absl::Status Exec(sqlite3* db, const std::string& sql,
                   const std::string& what) {
   char* message = nullptr;
@@ -105,6 +112,7 @@ const std::vector<JournalMigration>& JournalMigrations() {
   static const auto* migrations = new std::vector<JournalMigration>{
       {1, "updates and failed_deliveries tables", kBaseline},
       {2, "failed_deliveries.kind and retry_of", kFailedDeliveryKind},
+      {3, "updates.decision", kUpdateDecision},
   };
   return *migrations;
 }

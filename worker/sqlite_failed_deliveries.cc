@@ -14,11 +14,11 @@
 namespace telegate::worker {
 namespace {
 
-// kind and retry_of (schema version 2) keep their defaults until the
-// record type carries them.
+// retry_of (schema version 2) keeps its default until the record type
+// carries it.
 constexpr char kFailedColumns[] =
     "id, update_id, chat_key, method, params_json, error_code, reason, "
-    "failed_at_us";
+    "failed_at_us, kind";
 
 FailedDelivery ReadFailedDelivery(sqlite3_stmt* stmt) {
   FailedDelivery failed;
@@ -30,10 +30,18 @@ FailedDelivery ReadFailedDelivery(sqlite3_stmt* stmt) {
   failed.error_code = sqlite3_column_int(stmt, 5);
   failed.reason = ColumnString(stmt, 6);
   failed.failed_at_us = sqlite3_column_int64(stmt, 7);
+  failed.kind = ColumnString(stmt, 8) == FailedKindName(FailedKind::kUpstreamUpdate)
+                    ? FailedKind::kUpstreamUpdate
+                    : FailedKind::kBotApiCall;
   return failed;
 }
 
 }  // namespace
+
+const char* FailedKindName(FailedKind kind) {
+  return kind == FailedKind::kUpstreamUpdate ? "upstream_update"
+                                             : "bot_api_call";
+}
 
 absl::Status SqliteJournal::PrepareFailedDeliveriesLocked() {
   RETURN_IF_ERROR(
@@ -41,8 +49,8 @@ absl::Status SqliteJournal::PrepareFailedDeliveriesLocked() {
               &prune_failed_));
   RETURN_IF_ERROR(
       Prepare("INSERT INTO failed_deliveries(update_id, chat_key, method, "
-              "params_json, error_code, reason, failed_at_us) "
-              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+              "params_json, error_code, reason, failed_at_us, kind) "
+              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
               &insert_failed_));
   RETURN_IF_ERROR(Prepare(absl::StrCat("SELECT ", kFailedColumns,
                                        " FROM failed_deliveries "
@@ -67,6 +75,8 @@ absl::StatusOr<int64_t> SqliteJournal::AddFailedDelivery(
   sqlite3_bind_int(insert_failed_, 5, failed.error_code);
   BindText(insert_failed_, 6, failed.reason);
   sqlite3_bind_int64(insert_failed_, 7, failed.failed_at_us);
+  const std::string kind = FailedKindName(failed.kind);  // outlives the step
+  BindText(insert_failed_, 8, kind);
   RETURN_IF_ERROR(StepDone(insert_failed_, "add failed delivery"));
   return sqlite3_last_insert_rowid(db_);
 }

@@ -141,12 +141,15 @@ absl::Status SqliteJournal::Init(absl::Duration busy_timeout) {
         Prepare("UPDATE updates SET done_at_us = ?2 "
                 "WHERE update_id = ?1 AND done_at_us IS NULL",
                 &mark_done_));
+    RETURN_IF_ERROR(Prepare("UPDATE updates SET decision = ?2 "
+                            "WHERE update_id = ?1",
+                            &record_decision_));
     RETURN_IF_ERROR(Prepare(
         "DELETE FROM updates WHERE done_at_us IS NOT NULL AND done_at_us < ?1",
         &prune_updates_));
     RETURN_IF_ERROR(
-        Prepare("SELECT seq, update_id, chat_key, payload, accepted_at_us "
-                "FROM updates WHERE done_at_us IS NULL ORDER BY seq",
+        Prepare("SELECT seq, update_id, chat_key, payload, accepted_at_us, "
+                "decision FROM updates WHERE done_at_us IS NULL ORDER BY seq",
                 &load_unfinished_));
     RETURN_IF_ERROR(PrepareFailedDeliveriesLocked());
   }
@@ -164,7 +167,8 @@ SqliteJournal::~SqliteJournal() {
   if (writer_.joinable()) writer_.join();
   absl::MutexLock lock(&db_mu_);
   for (sqlite3_stmt* stmt :
-       {begin_, commit_, rollback_, insert_update_, mark_done_, prune_updates_,
+       {begin_, commit_, rollback_, insert_update_, mark_done_,
+        record_decision_, prune_updates_,
         prune_failed_, load_unfinished_, insert_failed_, list_failed_,
         take_failed_}) {
     sqlite3_finalize(stmt);  // no-op on nullptr
@@ -183,7 +187,7 @@ void SqliteJournal::Append(JournalEntry entry, AppendCallback done) {
     entry.accepted_at_us = absl::ToUnixMicros(Now());
   }
   PendingOp op;
-  op.is_append = true;
+  op.kind = OpKind::kAppend;
   op.entry = std::move(entry);
   op.done = std::move(done);
   absl::MutexLock lock(&mu_);
@@ -196,6 +200,20 @@ void SqliteJournal::MarkDone(int64_t update_id) {
   PendingOp op;
   op.entry.update_id = update_id;
   op.done_at_us = absl::ToUnixMicros(Now());
+  absl::MutexLock lock(&mu_);
+  queue_.push_back(std::move(op));
+  ++enqueued_;
+  work_cv_.Signal();
+}
+
+void SqliteJournal::RecordDecision(int64_t update_id,
+                                   std::string decision_json,
+                                   std::function<void(absl::Status)> done) {
+  PendingOp op;
+  op.kind = OpKind::kRecordDecision;
+  op.entry.update_id = update_id;
+  op.entry.decision_json = std::move(decision_json);
+  op.decided = std::move(done);
   absl::MutexLock lock(&mu_);
   queue_.push_back(std::move(op));
   ++enqueued_;
@@ -224,7 +242,7 @@ void SqliteJournal::WriterLoop() {
       }
       int appends = 0;
       while (!queue_.empty()) {
-        if (queue_.front().is_append) {
+        if (queue_.front().is_append()) {
           if (appends == options_.max_batch) break;
           ++appends;
         }
@@ -233,10 +251,15 @@ void SqliteJournal::WriterLoop() {
       }
     }
     if (!batch.empty()) {
-      std::vector<AppendResult> results = CommitBatch(batch);
+      absl::Status committed;
+      std::vector<AppendResult> results = CommitBatch(batch, &committed);
       size_t next = 0;
       for (PendingOp& op : batch) {
-        if (!op.is_append) continue;
+        if (op.kind == OpKind::kRecordDecision) {
+          if (op.decided) op.decided(committed);
+          continue;
+        }
+        if (!op.is_append()) continue;
         AppendResult& result = results[next++];
         if (op.done) op.done(std::move(result.outcome), result.seq);
       }
@@ -257,7 +280,7 @@ void SqliteJournal::WriterLoop() {
 }
 
 std::vector<SqliteJournal::AppendResult> SqliteJournal::CommitBatch(
-    const std::vector<PendingOp>& batch) {
+    const std::vector<PendingOp>& batch, absl::Status* committed) {
   std::vector<AppendResult> results;
   absl::Status status;
   {
@@ -271,6 +294,7 @@ std::vector<SqliteJournal::AppendResult> SqliteJournal::CommitBatch(
       }
     }
   }
+  *committed = status;
   if (status.ok()) {
     absl::MutexLock lock(&mu_);
     ++commits_;
@@ -280,7 +304,7 @@ std::vector<SqliteJournal::AppendResult> SqliteJournal::CommitBatch(
             {{"ops", batch.size()}, {"error", std::string(status.message())}});
   size_t appends =
       std::count_if(batch.begin(), batch.end(),
-                    [](const PendingOp& op) { return op.is_append; });
+                    [](const PendingOp& op) { return op.is_append(); });
   results.assign(appends, AppendResult{status, 0});
   return results;
 }
@@ -290,7 +314,11 @@ absl::Status SqliteJournal::RunBatchLocked(const std::vector<PendingOp>& batch,
   results->clear();
   RETURN_IF_ERROR(StepDone(begin_, "begin"));
   for (const PendingOp& op : batch) {
-    if (op.is_append) {
+    if (op.kind == OpKind::kRecordDecision) {
+      sqlite3_bind_int64(record_decision_, 1, op.entry.update_id);
+      BindText(record_decision_, 2, op.entry.decision_json);
+      RETURN_IF_ERROR(StepDone(record_decision_, "record decision"));
+    } else if (op.is_append()) {
       const JournalEntry& entry = op.entry;
       sqlite3_bind_int64(insert_update_, 1, entry.update_id);
       BindText(insert_update_, 2, entry.chat_key);
@@ -358,6 +386,7 @@ absl::StatusOr<std::vector<JournalEntry>> SqliteJournal::LoadUnfinished() {
     entry.chat_key = ColumnString(load_unfinished_, 2);
     entry.payload = ColumnString(load_unfinished_, 3);
     entry.accepted_at_us = sqlite3_column_int64(load_unfinished_, 4);
+    entry.decision_json = ColumnString(load_unfinished_, 5);
     entries.push_back(std::move(entry));
   }
   if (rc != SQLITE_DONE) return Error(rc, "load unfinished");

@@ -50,17 +50,24 @@ class SqliteJournal final : public Journal {
       int limit) override;
   absl::StatusOr<FailedDelivery> TakeFailedDelivery(int64_t id) override;
   void Flush() override;
+  void RecordDecision(int64_t update_id, std::string decision_json,
+                      std::function<void(absl::Status)> done) override;
 
   // Batch transactions committed so far (for tests and stats).
   int64_t commits() const;
 
  private:
   // One queued request, in arrival order.
+  enum class OpKind { kAppend, kMarkDone, kRecordDecision };
   struct PendingOp {
-    bool is_append = false;
-    JournalEntry entry;  // for MarkDone only entry.update_id is used
-    AppendCallback done;
-    int64_t done_at_us = 0;  // MarkDone only
+    OpKind kind = OpKind::kMarkDone;
+    bool is_append() const { return kind == OpKind::kAppend; }
+    // kMarkDone uses entry.update_id; kRecordDecision entry.update_id and
+    // entry.decision_json.
+    JournalEntry entry;
+    AppendCallback done;                            // kAppend
+    std::function<void(absl::Status)> decided;      // kRecordDecision
+    int64_t done_at_us = 0;                         // kMarkDone
   };
   // The outcome of one append in a batch.
   struct AppendResult {
@@ -73,7 +80,9 @@ class SqliteJournal final : public Journal {
   absl::Status Init(absl::Duration busy_timeout);
   void WriterLoop();
   // Runs `batch` in one transaction; the results follow the batch's appends.
-  std::vector<AppendResult> CommitBatch(const std::vector<PendingOp>& batch)
+  // `committed` gets the transaction's status.
+  std::vector<AppendResult> CommitBatch(const std::vector<PendingOp>& batch,
+                                        absl::Status* committed)
       ABSL_LOCKS_EXCLUDED(db_mu_);
   absl::Status RunBatchLocked(const std::vector<PendingOp>& batch,
                               std::vector<AppendResult>* results)
@@ -107,6 +116,7 @@ class SqliteJournal final : public Journal {
   sqlite3_stmt* rollback_ ABSL_GUARDED_BY(db_mu_) = nullptr;
   sqlite3_stmt* insert_update_ ABSL_GUARDED_BY(db_mu_) = nullptr;
   sqlite3_stmt* mark_done_ ABSL_GUARDED_BY(db_mu_) = nullptr;
+  sqlite3_stmt* record_decision_ ABSL_GUARDED_BY(db_mu_) = nullptr;
   sqlite3_stmt* prune_updates_ ABSL_GUARDED_BY(db_mu_) = nullptr;
   sqlite3_stmt* prune_failed_ ABSL_GUARDED_BY(db_mu_) = nullptr;
   sqlite3_stmt* load_unfinished_ ABSL_GUARDED_BY(db_mu_) = nullptr;

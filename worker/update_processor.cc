@@ -7,6 +7,8 @@
 #include "absl/synchronization/notification.h"
 #include "common/log.h"
 #include "http/event_loop.h"
+#include "http/http_client.h"
+#include "worker/update_processor_loop.h"
 
 namespace telegate::worker {
 namespace {
@@ -16,23 +18,6 @@ namespace {
 constexpr int kPumpBatch = 32;
 
 }  // namespace
-
-struct UpdateProcessor::Loop {
-  int index = 0;
-  http::EventLoop event_loop;
-  // Loop thread only.
-  std::unique_ptr<AsyncBotApiClient> client;
-  uint64_t generation = 0;
-  std::vector<std::unique_ptr<AsyncBotApiClient>> retired;
-  http::EventLoop::TimerId wake_timer = 0;
-  absl::Time wake_armed = absl::InfiniteFuture();
-  // Any thread.
-  std::atomic<bool> pump_posted{false};
-  std::atomic<int64_t> in_flight{0};
-  std::atomic<int64_t> chats_served{0};
-  std::atomic<int64_t> calls{0};
-  std::atomic<uint64_t> generation_seen{0};
-};
 
 UpdateProcessor::UpdateProcessor(ProcessorOptions options,
                                  ChatScheduler* scheduler, Journal* journal,
@@ -156,6 +141,8 @@ void UpdateProcessor::Stop(absl::Duration grace) {
       if (l->wake_timer != 0) l->event_loop.Cancel(l->wake_timer);
       l->wake_timer = 0;
       l->client.reset();
+      l->upstream.reset();
+      l->upstream_retired.clear();
       l->retired.clear();
       cleared.Notify();
     });
@@ -254,8 +241,19 @@ void UpdateProcessor::Advance(Loop& loop, Delivery* delivery, StepResult step,
     Account(decision, *delivery, tried, step, generation);
     switch (decision.kind) {
       case DecisionKind::kDecide:
+        if (!delivery->update.decision_json.empty()) {
+          step = JournaledDecision(delivery);  // replay: never ask again
+          continue;
+        }
+        if (!options_.upstream.url.empty()) {
+          PostUpstream(loop, delivery);
+          return;
+        }
         step = RunHandler(delivery);
         continue;
+      case DecisionKind::kRecordDecision:
+        RecordDecision(loop, delivery);
+        return;
       case DecisionKind::kRunAction: {
         const BotAction& action = delivery->actions[delivery->state.next_action];
         if (limiter_ != nullptr && IsRateLimitedMethod(action.method)) {
@@ -324,6 +322,14 @@ void UpdateProcessor::StartCall(Loop& loop, Delivery* delivery) {
 void UpdateProcessor::Account(const Decision& decision,
                               const Delivery& delivery, size_t tried,
                               const StepResult& step, uint64_t generation) {
+  if (step.kind == StepKind::kUpstream) {
+    const UpstreamAnswer& answer = *step.upstream;
+    if (decision.failed_update) {
+      RecordUpstreamFailure(delivery, answer.reason,
+                            answer.verdict == UpstreamVerdict::kRefused ? 400
+                                                                         : 0);
+    }
+  }
   if (step.kind == StepKind::kCall) {
     const BotAction& action = delivery.actions[tried];
     if (decision.health == Health::kSuccess) {
@@ -374,10 +380,15 @@ void UpdateProcessor::RecordFailure(const Delivery& delivery, size_t action,
   failed.error_code = result.http_status;
   failed.reason = DescribeFailure(failed_action.method, result);
   failed.failed_at_us = absl::ToUnixMicros(clock_());
+  AddFailed(std::move(failed));
+}
+
+void UpdateProcessor::AddFailed(FailedDelivery failed) {
   stats_->failed_deliveries.fetch_add(1);
   log::Warn("worker", "delivery_failed",
-            {{"update_id", delivery.update.update_id},
-             {"chat_key", delivery.update.chat_key},
+            {{"update_id", failed.update_id},
+             {"chat_key", failed.chat_key},
+             {"kind", FailedKindName(failed.kind)},
              {"error", failed.reason}});
   if (absl::StatusOr<int64_t> id = journal_->AddFailedDelivery(failed);
       !id.ok()) {

@@ -40,14 +40,27 @@
 #include "worker/journal.h"
 #include "worker/rate_limiter.h"
 #include "worker/stats.h"
+#include "worker/upstream/upstream_health.h"
 
 namespace telegate::worker {
 
+// The user's own bot behind telegate (TELEGATE_UPSTREAM_*): each update is
+// posted to `url` as Telegram would post it, instead of running the
+// built-in handler.
+struct UpstreamOptions {
+  std::string url;  // empty: the built-in handler
+  std::string secret;  // sent as X-Telegram-Bot-Api-Secret-Token; may be empty
+  int max_connections = 100;  // worker-wide, split over the loops
+  absl::Duration timeout = absl::Seconds(60);
+  UpstreamHealth* health = nullptr;  // required with a url; outlives us
+};
+
 struct ProcessorOptions {
   int loops = 2;             // TELEGATE_WORKER_THREADS
-  int max_in_flight = 1024;  // TELEGATE_MAX_IN_FLIGHT, worker-wide
+  int max_in_flight = 4096;  // TELEGATE_MAX_IN_FLIGHT, worker-wide
   RetryPolicy retry;
   std::optional<RateLimits> rate_limits;  // nullopt: no proactive limits
+  UpstreamOptions upstream;
 };
 
 class UpdateProcessor {
@@ -100,6 +113,13 @@ class UpdateProcessor {
   void Advance(Loop& loop, Delivery* delivery, StepResult step,
                uint64_t generation);
   StepResult RunHandler(Delivery* delivery);
+  // The upstream bot's steps (update_processor_upstream.cc).
+  StepResult JournaledDecision(Delivery* delivery);
+  void EnsureUpstreamClient(Loop& loop);
+  void PostUpstream(Loop& loop, Delivery* delivery);
+  void RecordDecision(Loop& loop, Delivery* delivery);
+  void RecordUpstreamFailure(const Delivery& delivery,
+                             const std::string& reason, int status);
   void StartCall(Loop& loop, Delivery* delivery);
   // Counters, error recovery and failed-delivery records for a decision;
   // `tried`: the action the step was about.
@@ -107,6 +127,8 @@ class UpdateProcessor {
                size_t tried, const StepResult& step, uint64_t generation);
   void RecordFailure(const Delivery& delivery, size_t action,
                      const ApiResult& result);
+  // Journals `failed` and counts it.
+  void AddFailed(FailedDelivery failed);
   void Park(Loop& loop, Delivery* delivery, absl::Time wake_at);
   void Finish(Loop& loop, Delivery* delivery);
 

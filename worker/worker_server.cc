@@ -59,6 +59,15 @@ absl::StatusOr<int> WorkerServer::Start() {
         absl::Milliseconds(config_.rate_chat_interval_ms),
         config_.rate_group_per_minute};
   }
+  if (!config_.upstream_url.empty()) {
+    upstream_ = std::make_unique<UpstreamHealth>(
+        DisplayOrigin(config_.upstream_url), config_.error_threshold);
+    options.upstream.url = config_.upstream_url;
+    options.upstream.secret = config_.upstream_secret;
+    options.upstream.max_connections = config_.upstream_max_connections;
+    options.upstream.timeout = absl::Milliseconds(config_.upstream_timeout_ms);
+    options.upstream.health = upstream_.get();
+  }
   processor_ = std::make_unique<UpdateProcessor>(
       options, scheduler_.get(), journal_.get(), runtime_.get(),
       handler_.get(), stats_.get(), client_factory_.get(), clock_);
@@ -66,7 +75,8 @@ absl::StatusOr<int> WorkerServer::Start() {
       std::make_unique<UpdatesService>(intake_.get(), auth_.get());
   admin_service_ = std::make_unique<AdminService>(AdminDeps{
       runtime_.get(), intake_.get(), scheduler_.get(), journal_.get(),
-      stats_.get(), processor_.get(), auth_.get(), config_.environment});
+      stats_.get(), processor_.get(), upstream_.get(), auth_.get(),
+      config_.environment});
   metrics_ = std::make_unique<MetricsRegistry>();
   RegisterWorkerMetrics(metrics_.get(), stats_.get(), runtime_.get(),
                         intake_.get(), scheduler_.get(), processor_.get());

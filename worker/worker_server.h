@@ -12,6 +12,7 @@
 #include "absl/synchronization/notification.h"
 #include "common/metrics.h"
 #include "common/async_bot_api.h"
+#include "worker/upstream/upstream_health.h"
 #include "worker/bot_handler.h"
 #include "worker/clock.h"
 #include "worker/config.h"
@@ -67,6 +68,7 @@ class WorkerServer {
   std::unique_ptr<BotRuntime> runtime_;
   std::unique_ptr<ChatScheduler> scheduler_;
   std::unique_ptr<Intake> intake_;
+  std::unique_ptr<UpstreamHealth> upstream_;  // with TELEGATE_UPSTREAM_URL
   std::unique_ptr<UpdateProcessor> processor_;
   std::unique_ptr<BearerAuth> auth_;
   std::unique_ptr<UpdatesService> updates_service_;

@@ -33,8 +33,11 @@ TEST(WorkerConfigTest, Defaults) {
   EXPECT_EQ(config->api_base_url, "https://api.telegram.org");
   EXPECT_EQ(config->grpc_listen, "127.0.0.1:50051");
   EXPECT_EQ(config->threads, 2);
-  EXPECT_EQ(config->max_in_flight, 1024);
-  EXPECT_EQ(config->bot_api_connections, 256);
+  EXPECT_EQ(config->max_in_flight, 4096);
+  EXPECT_EQ(config->bot_api_connections, 2048);
+  EXPECT_EQ(config->upstream_url, "");  // the built-in echo bot
+  EXPECT_EQ(config->upstream_max_connections, 100);
+  EXPECT_EQ(config->upstream_timeout_ms, 60000);
   EXPECT_EQ(config->error_threshold, 10);
   EXPECT_EQ(config->queue_limit, 10000);
   EXPECT_EQ(config->shutdown_grace_ms, 10000);
@@ -119,6 +122,12 @@ TEST(WorkerConfigTest, OtherBadValuesAreRefused) {
       {{"TELEGATE_RATE_LIMITS", "sometimes"}},
       {{"TELEGATE_RATE_GLOBAL_PER_SECOND", "0"}},
       {{"TELEGATE_LOG_LEVEL", "verbose"}},
+      {{"TELEGATE_UPSTREAM_URL", "ftp://bot.example/hook"}},
+      {{"TELEGATE_UPSTREAM_SECRET", "has spaces"}},
+      {{"TELEGATE_UPSTREAM_MAX_CONNECTIONS", "0"}},
+      {{"TELEGATE_UPSTREAM_TIMEOUT_MS", "5"}},
+      {{"TELEGATE_UPSTREAM_URL", "http://127.0.0.1:9/hook"},
+       {"TELEGATE_UPSTREAM_MAX_CONNECTIONS", "5000"}},
   };
   for (std::map<std::string, std::string> values : bad) {
     std::string name = values.begin()->first;
@@ -129,6 +138,23 @@ TEST(WorkerConfigTest, OtherBadValuesAreRefused) {
       EXPECT_TRUE(Mentions(config.status(), name)) << config.status();
     }
     EXPECT_FALSE(Mentions(config.status(), kToken)) << config.status();
+  }
+}
+
+TEST(WorkerConfigTest, UpstreamBotSettings) {
+  absl::StatusOr<WorkerConfig> config =
+      Load({{"TELEGRAM_BOT_TOKEN", kToken},
+            {"TELEGATE_UPSTREAM_URL", "https://bot.internal:8443/telegram"},
+            {"TELEGATE_UPSTREAM_SECRET", "s3cret_-x"},
+            {"TELEGATE_UPSTREAM_MAX_CONNECTIONS", "20"},
+            {"TELEGATE_UPSTREAM_TIMEOUT_MS", "5000"}});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->upstream_url, "https://bot.internal:8443/telegram");
+  EXPECT_EQ(config->upstream_secret, "s3cret_-x");
+  EXPECT_EQ(config->upstream_max_connections, 20);
+  EXPECT_EQ(config->upstream_timeout_ms, 5000);
+  for (const SettingSpec& spec : WorkerSettingSpecs()) {
+    if (spec.env == "TELEGATE_UPSTREAM_SECRET") EXPECT_TRUE(spec.secret);
   }
 }
 

@@ -135,6 +135,10 @@ TEST(DeliveryPolicyTest, Table) {
       case StepKind::kCall:
         step = StepResult::Call(row.api);
         break;
+      case StepKind::kUpstream:
+      case StepKind::kRecorded:
+        ADD_FAILURE() << "upstream steps are in UpstreamTable";
+        break;
     }
     Decision d = Decide(retry, row.state, step, kNow, jitter);
     EXPECT_EQ(d.kind, row.kind);
@@ -147,6 +151,107 @@ TEST(DeliveryPolicyTest, Table) {
     EXPECT_EQ(d.park_reason, row.park);
     EXPECT_EQ(d.migrate_to_chat_id, row.migrate_to);
   }
+}
+
+UpstreamAnswer Answer(UpstreamVerdict verdict, size_t actions = 0,
+                      absl::Duration retry_after = absl::ZeroDuration()) {
+  UpstreamAnswer a;
+  a.verdict = verdict;
+  a.actions.resize(actions, BotAction{"sendMessage", {{"chat_id", 1}}});
+  a.retry_after = retry_after;
+  a.reason = "bot said so";
+  return a;
+}
+
+DeliveryState Upstream(int attempts, int failures) {
+  DeliveryState s;
+  s.upstream_attempts = attempts;
+  s.upstream_failures = failures;
+  return s;
+}
+
+// The upstream bot's outcomes (max_attempts 3, backoff 200 ms doubling).
+TEST(DeliveryPolicyTest, UpstreamTable) {
+  RetryPolicy retry;
+  retry.max_attempts = 3;
+  struct UpRow {
+    std::string name;
+    DeliveryState state;
+    UpstreamAnswer answer;
+    bool answered_others;
+    // Expected.
+    DecisionKind kind;
+    absl::Time wake_at = absl::InfinitePast();
+    int attempts = 0;
+    int failures = 0;
+    bool failed_update = false;
+    Health upstream_health = Health::kNone;
+    bool had_failure = false;
+  };
+  const absl::Time backoff1 = kNow + absl::Milliseconds(200);
+  std::vector<UpRow> rows = {
+      {"2xx: journal the decision first", {},
+       Answer(UpstreamVerdict::kHandled, 1), true,
+       DecisionKind::kRecordDecision, absl::InfinitePast(), 0, 0, false,
+       Health::kSuccess},
+      {"2xx without a reply: still journaled", {},
+       Answer(UpstreamVerdict::kHandled, 0), false,
+       DecisionKind::kRecordDecision, absl::InfinitePast(), 0, 0, false,
+       Health::kSuccess},
+      {"5xx while the bot answers others: counted, backoff", {},
+       Answer(UpstreamVerdict::kRetry), true, DecisionKind::kRetry, backoff1,
+       1, 1, false, Health::kError},
+      {"bot down (nobody answered): not counted, backoff grows",
+       Upstream(0, 3), Answer(UpstreamVerdict::kRetry), false,
+       DecisionKind::kRetry, kNow + absl::Milliseconds(1600), 0, 4, false,
+       Health::kError},
+      {"Retry-After longer than the backoff wins", {},
+       Answer(UpstreamVerdict::kRetry, 0, absl::Seconds(7)), false,
+       DecisionKind::kRetry, kNow + absl::Seconds(7), 0, 1, false,
+       Health::kError},
+      {"poison: the last counted attempt fails the update", Upstream(2, 2),
+       Answer(UpstreamVerdict::kRetry), true, DecisionKind::kDone,
+       absl::InfinitePast(), 3, 3, true, Health::kError, true},
+      {"400: failed delivery at once, not the bot's error", {},
+       Answer(UpstreamVerdict::kRefused), true, DecisionKind::kDone,
+       absl::InfinitePast(), 0, 0, true, Health::kNone, true},
+      {"401: misconfigured waits, never counted", Upstream(2, 2),
+       Answer(UpstreamVerdict::kMisconfigured), true, DecisionKind::kRetry,
+       kNow + absl::Milliseconds(800), 2, 3, false, Health::kError},
+  };
+  for (const UpRow& row : rows) {
+    SCOPED_TRACE(row.name);
+    Decision d = Decide(retry, row.state,
+                        StepResult::Upstream(row.answer, row.answered_others),
+                        kNow, 1.0);
+    EXPECT_EQ(d.kind, row.kind);
+    EXPECT_EQ(d.wake_at, row.wake_at);
+    EXPECT_EQ(d.next.upstream_attempts, row.attempts);
+    EXPECT_EQ(d.next.upstream_failures, row.failures);
+    EXPECT_EQ(d.failed_update, row.failed_update);
+    EXPECT_EQ(d.upstream_health, row.upstream_health);
+    EXPECT_EQ(d.health, Health::kNone);  // never the Bot API's counter
+    EXPECT_EQ(d.next.had_failure, row.had_failure);
+    EXPECT_FALSE(d.failed_delivery);
+  }
+}
+
+TEST(DeliveryPolicyTest, RecordedDecisionRunsItsActions) {
+  Decision d = Decide(RetryPolicy{}, DeliveryState{},
+                      StepResult::Recorded(2, true), kNow, 1.0);
+  EXPECT_EQ(d.kind, DecisionKind::kRunAction);
+  EXPECT_TRUE(d.next.decided);
+  EXPECT_EQ(d.next.action_count, 2u);
+  Decision none = Decide(RetryPolicy{}, DeliveryState{},
+                         StepResult::Recorded(0, true), kNow, 1.0);
+  EXPECT_EQ(none.kind, DecisionKind::kDone);
+  EXPECT_FALSE(none.next.had_failure);
+  // Not journaled: nothing is acted on, the update is asked again later.
+  Decision failed = Decide(RetryPolicy{}, DeliveryState{},
+                           StepResult::Recorded(2, false), kNow, 1.0);
+  EXPECT_EQ(failed.kind, DecisionKind::kRetry);
+  EXPECT_FALSE(failed.next.decided);
+  EXPECT_GT(failed.wake_at, kNow);
 }
 
 TEST(DeliveryPolicyTest, DecidedRecordsTheActionCount) {

@@ -40,6 +40,15 @@ class FakeJournal : public Journal {
     }
     done(outcome, seq);
   }
+  void RecordDecision(int64_t update_id, std::string decision_json,
+                      std::function<void(absl::Status)> done) override {
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = entries_.find(update_id);
+      if (it != entries_.end()) it->second.decision_json = decision_json;
+    }
+    done(absl::OkStatus());
+  }
   void MarkDone(int64_t update_id) override {
     absl::MutexLock lock(&mu_);
     done_.insert(update_id);

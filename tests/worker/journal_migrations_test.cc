@@ -194,6 +194,9 @@ TEST_F(JournalMigrationsTest, AReleasedDatabaseUpgradesInPlace) {
             "2");
   EXPECT_EQ(db.Query("SELECT count(*) FROM updates WHERE update_id = 101"),
             "1");
+  // Version 3's column: no decision on the rows written before.
+  EXPECT_EQ(db.Query("SELECT count(*) FROM updates WHERE decision IS NULL"),
+            "2");
 }
 
 TEST_F(JournalMigrationsTest, OpeningAgainChangesNothing) {
