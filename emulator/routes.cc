@@ -13,6 +13,7 @@
 #include "common/absl_strings.h"
 #include "emulator/params.h"
 #include "emulator/telegram_objects.h"
+#include "http/server/query.h"
 
 namespace telegate::emulator {
 namespace {
@@ -114,8 +115,9 @@ HttpAnswer EmulatorRoutes::HandleControl(const std::string& method,
                                          bool* blocking) {
   const bool get = method == "GET", post = method == "POST";
   if (path == "/_emulator/calls" && get) {
-    return FromControl(control_->GetCalls(QueryParam(query, "method"),
-                                          QueryParam(query, "since")));
+    return FromControl(
+        control_->GetCalls(http::UrlEncodedValue(query, "method"),
+                           http::UrlEncodedValue(query, "since")));
   }
   if (path == "/_emulator/faults") {
     if (post) return FromControl(control_->AddFaults(req.body));
