@@ -1,7 +1,5 @@
 #include "emulator/params.h"
 
-#include <httplib.h>
-
 #include <algorithm>
 #include <array>
 
@@ -11,8 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "common/telegram_update.h"
 #include "common/absl_strings.h"
+#include "common/telegram_update.h"
+#include "http/server/query.h"
 
 namespace telegate::emulator {
 namespace {
@@ -72,10 +71,11 @@ void PutText(json& out, const std::string& key, const std::string& value) {
   out[key] = value;
 }
 
-void PutUrlEncoded(json& out, const std::string& text) {
-  httplib::Params pairs;
-  httplib::detail::parse_query_text(text, pairs);
-  for (const auto& [key, value] : pairs) PutText(out, key, value);
+// A repeated name keeps its last value; pairs without a name are ignored.
+void PutUrlEncoded(json& out, std::string_view text) {
+  for (const auto& [key, value] : http::ParseUrlEncoded(text)) {
+    if (!key.empty()) PutText(out, key, value);
+  }
 }
 
 std::string MediaType(const std::string& content_type) {
@@ -152,13 +152,6 @@ absl::StatusOr<std::vector<MultipartField>> ParseMultipart(
     pos = next + 2;
   }
   return absl::InvalidArgumentError("malformed multipart body");
-}
-
-std::string QueryParam(const std::string& query, const std::string& name) {
-  httplib::Params pairs;
-  httplib::detail::parse_query_text(query, pairs);
-  auto it = pairs.find(name);
-  return it == pairs.end() ? "" : it->second;
 }
 
 absl::StatusOr<json> ParseJsonObject(const std::string& body) {

@@ -41,9 +41,6 @@ absl::StatusOr<nlohmann::json> ParamsToJson(const HttpParams& in);
 absl::StatusOr<std::vector<MultipartField>> ParseMultipart(
     const std::string& content_type, std::string_view body);
 
-// The decoded value of `name` in a raw query string; "" when absent.
-std::string QueryParam(const std::string& query, const std::string& name);
-
 // Parses a JSON object body with the same depth guard.
 absl::StatusOr<nlohmann::json> ParseJsonObject(const std::string& body);
 

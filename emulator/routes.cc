@@ -13,6 +13,7 @@
 #include "common/absl_strings.h"
 #include "emulator/params.h"
 #include "emulator/telegram_objects.h"
+#include "http/server/query.h"
 
 namespace telegate::emulator {
 namespace {
@@ -21,15 +22,18 @@ using nlohmann::json;
 
 constexpr absl::Duration kWakeInterval = absl::Milliseconds(20);
 
-HttpAnswer JsonAnswer(int status, const json& body) {
-  return {status, body.dump(-1, ' ', false, json::error_handler_t::replace)};
+http::Response JsonAnswer(int status, const json& body) {
+  http::Response answer;
+  answer.status = status;
+  answer.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return answer;
 }
 
-HttpAnswer ErrorAnswer(int status, std::string_view message) {
+http::Response ErrorAnswer(int status, std::string_view message) {
   return JsonAnswer(status, {{"error", log::Redact(message)}});
 }
 
-HttpAnswer FromControl(ControlResponse r) {
+http::Response FromControl(ControlResponse r) {
   return JsonAnswer(r.status, r.body);
 }
 
@@ -72,22 +76,32 @@ EmulatorRoutes::EmulatorRoutes(BotApi* api, ControlApi* control,
 
 EmulatorRoutes::~EmulatorRoutes() { Stop(); }
 
-void EmulatorRoutes::Handle(HttpRequest request, Respond respond) {
-  std::string path = request.target, query;
-  if (size_t q = path.find('?'); q != std::string::npos) {
-    query = path.substr(q + 1);
-    path.resize(q);
+void EmulatorRoutes::Handle(http::Request request, http::Respond respond) {
+  const std::string* content_type = request.Header("content-type");
+  HttpParams params;
+  if (content_type != nullptr) params.content_type = *content_type;
+  if (absl::StartsWithIgnoreCase(ToAbsl(params.content_type),
+                                 "multipart/form-data")) {
+    absl::StatusOr<std::vector<MultipartField>> parts =
+        ParseMultipart(params.content_type, request.body);
+    if (!parts.ok()) {
+      respond(JsonAnswer(400, {{"error", "HTTP 400"}}));
+      return;
+    }
+    params.multipart = *std::move(parts);
   }
   std::string token, method;
-  if (ParseBotPath(path, &token, &method) &&
+  if (ParseBotPath(request.path, &token, &method) &&
       (request.method == "GET" || request.method == "POST")) {
-    HandleBotApi(token, method, query, request, std::move(respond));
+    params.query = std::move(request.query);
+    params.body = std::move(request.body);
+    HandleBotApi(token, method, std::move(params), std::move(respond));
     return;
   }
   bool blocking = false;
-  HttpAnswer answer;
+  http::Response answer;
   try {
-    answer = HandleControl(request.method, path, query, request, &blocking);
+    answer = HandleControl(request, &blocking);
   } catch (...) {
     std::string what = ExceptionText(std::current_exception());
     log::Error("emulator", "handler_exception", {{"error", what}});
@@ -99,23 +113,23 @@ void EmulatorRoutes::Handle(HttpRequest request, Respond respond) {
   }
   // POST /_emulator/updates waits for the webhook's answer.
   auto body = std::make_shared<std::string>(std::move(request.body));
-  auto shared_respond = std::make_shared<Respond>(std::move(respond));
-  if (!TryQueue([this, body, shared_respond] {
-        (*shared_respond)(FromControl(control_->PostUpdate(*body)));
+  if (!TryQueue([this, body, respond] {
+        respond(FromControl(control_->PostUpdate(*body)));
       })) {
-    (*shared_respond)(ErrorAnswer(503, "the emulator is stopping"));
+    respond(ErrorAnswer(503, "the emulator is stopping"));
   }
 }
 
-HttpAnswer EmulatorRoutes::HandleControl(const std::string& method,
-                                         const std::string& path,
-                                         const std::string& query,
-                                         const HttpRequest& req,
-                                         bool* blocking) {
+http::Response EmulatorRoutes::HandleControl(const http::Request& req,
+                                             bool* blocking) {
+  const std::string& method = req.method;
+  const std::string& path = req.path;
+  const std::string& query = req.query;
   const bool get = method == "GET", post = method == "POST";
   if (path == "/_emulator/calls" && get) {
-    return FromControl(control_->GetCalls(QueryParam(query, "method"),
-                                          QueryParam(query, "since")));
+    return FromControl(
+        control_->GetCalls(http::UrlEncodedValue(query, "method"),
+                           http::UrlEncodedValue(query, "since")));
   }
   if (path == "/_emulator/faults") {
     if (post) return FromControl(control_->AddFaults(req.body));
@@ -151,52 +165,44 @@ HttpAnswer EmulatorRoutes::HandleControl(const std::string& method,
 }
 
 void EmulatorRoutes::HandleBotApi(const std::string& token,
-                                  const std::string& method,
-                                  const std::string& query,
-                                  const HttpRequest& request,
-                                  Respond respond) {
+                                  const std::string& method, HttpParams in,
+                                  http::Respond respond) {
   stats_->Received();
-  Respond done = [this, method, respond = std::move(respond)](HttpAnswer a) {
+  http::Respond done([this, method, respond](http::Response a) {
     log::Debug("emulator", "bot_api_call",
                {{"method", method}, {"status", a.status}});
     stats_->Answered();
     respond(std::move(a));
-  };
-  HttpParams in;
-  in.query = query;
-  in.content_type = request.content_type;
-  in.body = request.body;
-  in.multipart = request.multipart;
+  });
   absl::StatusOr<json> params = ParamsToJson(in);
   if (!params.ok()) {
     Response r =
         api_->BadRequest(token, method, std::string(params.status().message()));
-    Finish(std::move(r), std::move(done));
+    Finish(std::move(r), done);
     return;
   }
   if (absl::EqualsIgnoreCase(ToAbsl(method), "getUpdates") &&
       IntParam(*params, "timeout").value_or(0) > 0) {
     // A long poll waits inside BotApi: on the pool, never here.
     auto shared = std::make_shared<json>(*params);
-    auto shared_done = std::make_shared<Respond>(done);
-    if (TryQueue([this, token, method, shared, shared_done] {
-          Finish(api_->Call(token, method, *shared), std::move(*shared_done));
+    if (TryQueue([this, token, method, shared, done] {
+          Finish(api_->Call(token, method, *shared), done);
         })) {
       return;
     }
     (*params)["timeout"] = 0;  // stopping: nothing may wait any more
   }
-  Finish(api_->Call(token, method, *params), std::move(done));
+  Finish(api_->Call(token, method, *params), done);
 }
 
-void EmulatorRoutes::Finish(Response r, Respond done) {
-  HttpAnswer answer = JsonAnswer(r.http_status, r.body);
+void EmulatorRoutes::Finish(Response r, http::Respond done) {
+  http::Response answer = JsonAnswer(r.http_status, r.body);
   if (r.delay_ms <= 0) {
     done(std::move(answer));
     return;
   }
   delays_.RunAt(absl::Now() + absl::Milliseconds(r.delay_ms),
-                [answer = std::move(answer), done = std::move(done)]() mutable {
+                [answer = std::move(answer), done]() mutable {
                   done(std::move(answer));
                 });
 }

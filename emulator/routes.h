@@ -1,6 +1,8 @@
-// EmulatorRoutes: what the emulator answers on each HTTP route, independent
-// of the HTTP server: the Bot API (/bot<token>/<method>, GET or POST) and the
-// control API (/_emulator/...). An answer is handed to a Respond callback:
+// EmulatorRoutes: what the emulator answers on each HTTP route, given the
+// plain http::Request values the listener hands over (no I/O here): the Bot
+// API (/bot<token>/<method>, GET with query parameters or POST with a
+// query, form, multipart or JSON body) and the control API (/_emulator/...).
+// An answer is handed to the request's http::Respond:
 // at once, from the DelayQueue when the call is delayed (base latency,
 // jitter, faults' delay_ms), or from the blocking pool for the two requests
 // that wait (a getUpdates long poll, and /_emulator/updates, which posts to
@@ -8,11 +10,11 @@
 // answers every delayed call now ({"ok":true,"flushed":N}).
 //
 // Thread-safety: Handle may be called from any thread, concurrently, and
-// never blocks; Respond is called exactly once per request, from any
-// thread. Lifetime: every pointer must outlive the object; Stop() answers
-// what is delayed and waits for the blocking pool, after which Handle
-// answers at once (a long poll as if its timeout were 0, a webhook post
-// with 503).
+// never blocks; the Respond is called exactly once per request, from any
+// thread (the caller's, the DelayQueue's or a pool thread). Lifetime:
+// every pointer must outlive the object; Stop() answers what is delayed and
+// waits for the blocking pool, after which Handle answers at once (a long
+// poll as if its timeout were 0, a webhook post with 503).
 #ifndef TELEGATE_EMULATOR_ROUTES_H_
 #define TELEGATE_EMULATOR_ROUTES_H_
 
@@ -27,26 +29,12 @@
 #include "emulator/control_api.h"
 #include "emulator/delay_queue.h"
 #include "emulator/params.h"
+#include "http/server/request.h"
 
 namespace telegate::emulator {
 
-struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // path and query string
-  std::string content_type;
-  std::string body;
-  std::vector<MultipartField> multipart;  // parsed form-data parts, if any
-};
-
-struct HttpAnswer {
-  int status = 200;
-  std::string body;  // JSON
-};
-
 class EmulatorRoutes {
  public:
-  using Respond = std::function<void(HttpAnswer)>;
-
   // `blocking_threads`: how many long polls / webhook posts run at once.
   EmulatorRoutes(BotApi* api, ControlApi* control, CallStats* stats,
                  int blocking_threads);
@@ -54,7 +42,7 @@ class EmulatorRoutes {
   EmulatorRoutes(const EmulatorRoutes&) = delete;
   EmulatorRoutes& operator=(const EmulatorRoutes&) = delete;
 
-  void Handle(HttpRequest request, Respond respond);
+  void Handle(http::Request request, http::Respond respond);
 
   // Answers every delayed call now, wakes long polls, joins the pool.
   // Idempotent.
@@ -62,13 +50,10 @@ class EmulatorRoutes {
 
  private:
   void HandleBotApi(const std::string& token, const std::string& method,
-                    const std::string& query, const HttpRequest& request,
-                    Respond respond);
+                    HttpParams params, http::Respond respond);
   // Answers now, or from the DelayQueue when `r` asks for a delay.
-  void Finish(Response r, Respond done);
-  HttpAnswer HandleControl(const std::string& method, const std::string& path,
-                           const std::string& query, const HttpRequest& req,
-                           bool* blocking);
+  void Finish(Response r, http::Respond done);
+  http::Response HandleControl(const http::Request& req, bool* blocking);
   // Queues `work` for the blocking pool; false (not queued) once stopping.
   bool TryQueue(std::function<void()> work);
   void PoolLoop();

@@ -237,7 +237,9 @@ class StreamConnection final
 
   void OnBody() {
     auto& message = parser_->get();
-    keep_alive_ = message.keep_alive();
+    ++served_;
+    const int cap = options_.max_requests_per_connection;
+    keep_alive_ = message.keep_alive() && (cap == 0 || served_ < cap);
     version_ = message.version();
     request_.body = std::move(message.body());
     parser_.reset();
@@ -391,6 +393,7 @@ class StreamConnection final
   std::string peer_ip_;
   std::array<char, 4096> linger_buffer_{};
   size_t lingered_ = 0;
+  int served_ = 0;  // requests handed to the handler
   uint64_t id_ = 0;
   uint64_t timer_generation_ = 0;
   Phase phase_ = Phase::kStarting;

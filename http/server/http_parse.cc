@@ -23,7 +23,11 @@ void ConfigureParser(RequestParser& parser, const HttpLimits& limits) {
 void FillRequestHead(const bhttp::request_header<>& head, Request* out) {
   out->method = std::string(head.method_string());
   std::string_view target(head.target().data(), head.target().size());
-  out->path = std::string(target.substr(0, target.find('?')));
+  const size_t question = target.find('?');
+  out->path = std::string(target.substr(0, question));
+  out->query = question == std::string_view::npos
+                   ? std::string()
+                   : std::string(target.substr(question + 1));
   out->headers.clear();
   for (const auto& field : head) {
     std::string name(field.name_string().data(), field.name_string().size());

@@ -25,8 +25,8 @@ struct HttpLimits {
 // Sets the head and body limits on a freshly constructed parser.
 void ConfigureParser(RequestParser& parser, const HttpLimits& limits);
 
-// Method, path (query dropped) and lower-cased headers; body and peer_ip
-// are left untouched.
+// Method, path, raw query and lower-cased headers; body and peer_ip are
+// left untouched.
 void FillRequestHead(const boost::beast::http::request_header<>& head,
                      Request* out);
 

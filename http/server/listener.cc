@@ -158,6 +158,10 @@ absl::StatusOr<int> Listener::Start() {
     return absl::InvalidArgumentError(
         "listener: io_threads and max_connections must be at least 1");
   }
+  if (o.max_requests_per_connection < 0) {
+    return absl::InvalidArgumentError(
+        "listener: max_requests_per_connection must not be negative");
+  }
   if (!d.handler) {
     return absl::InvalidArgumentError("listener: no handler");
   }

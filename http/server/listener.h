@@ -4,8 +4,8 @@
 // No thread waits for an answer: the handler runs on the io thread, must
 // not block, and answers through Respond whenever it likes (from any
 // thread). Enforces the head/body/idle/write deadlines, the body and head
-// size limits and a cap on open connections (evicting the longest-idle
-// one).
+// size limits, a cap on open connections (evicting the longest-idle one)
+// and an optional cap on requests per connection.
 //
 // Thread-safety: Start and Stop from one owning thread. HeadCheck and
 // Handler run on io threads (concurrently for different connections when
@@ -60,6 +60,9 @@ struct ListenerOptions {
   // At the cap, a new connection evicts the longest-idle connection (one
   // with no request in progress); if none is idle, the new one is closed.
   int max_connections = 4096;
+  // Requests served on one connection before it is closed (the last
+  // answer carries "Connection: close"); 0 = unlimited.
+  int max_requests_per_connection = 0;
   // Both set: TLS only, TLS 1.2 minimum. Neither: plain HTTP. One: Start
   // fails.
   std::string tls_cert_file;

@@ -19,6 +19,9 @@ namespace telegate::http {
 struct Request {
   std::string method;  // "POST"
   std::string path;    // target without the query string
+  // The raw query string after '?', without it, percent-encoding as
+  // received; empty when none. Decode with ParseUrlEncoded (query.h).
+  std::string query;
   // Names lower-cased; repeated fields are joined with ", ".
   absl::flat_hash_map<std::string, std::string> headers;
   std::string body;     // empty in HeadCheck

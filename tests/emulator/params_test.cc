@@ -94,11 +94,12 @@ TEST(ParamsTest, ParsesMultipartFormData) {
       ParseMultipart("multipart/form-data; boundary=XyZ", "--XyZ\r\nx").ok());
 }
 
-TEST(ParamsTest, QueryParamDecodes) {
-  EXPECT_EQ(QueryParam("method=send%20Message&since=4", "method"),
-            "send Message");
-  EXPECT_EQ(QueryParam("method=a&since=4", "since"), "4");
-  EXPECT_EQ(QueryParam("method=a", "since"), "");
+TEST(ParamsTest, RepeatedNamesKeepTheLastAndNamelessPairsAreIgnored) {
+  HttpParams in;
+  in.query = "offset=1&=x&offset=2&limit&bad=%zz";
+  auto out = ParamsToJson(in);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(*out, json({{"offset", "2"}, {"limit", ""}, {"bad", "%zz"}}));
 }
 
 }  // namespace

@@ -16,31 +16,31 @@ constexpr char kToken[] = "321:routes-test";
 // Collects the one answer of a request; thread-safe.
 class Answer {
  public:
-  EmulatorRoutes::Respond Callback() {
-    return [this](HttpAnswer a) {
+  http::Respond Callback() {
+    return http::Respond([this](http::Response a) {
       absl::MutexLock lock(&mu_);
       EXPECT_FALSE(answer_.has_value()) << "answered twice";
       answer_ = std::move(a);
-    };
+    });
   }
   bool answered() {
     absl::MutexLock lock(&mu_);
     return answer_.has_value();
   }
   // Waits (generous deadline) for the answer.
-  HttpAnswer Get() {
+  http::Response Get() {
     absl::MutexLock lock(&mu_);
     auto done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       return answer_.has_value();
     };
     EXPECT_TRUE(mu_.AwaitWithTimeout(absl::Condition(&done), absl::Seconds(30)));
-    return answer_.value_or(HttpAnswer{0, ""});
+    return answer_.value_or(http::Response{0, ""});
   }
   json Body() { return json::parse(Get().body, nullptr, false); }
 
  private:
   absl::Mutex mu_;
-  std::optional<HttpAnswer> answer_ ABSL_GUARDED_BY(mu_);
+  std::optional<http::Response> answer_ ABSL_GUARDED_BY(mu_);
 };
 
 class RoutesTest : public ::testing::Test {
@@ -51,19 +51,22 @@ class RoutesTest : public ::testing::Test {
     options.token = kToken;
     return options;
   }
-  static HttpRequest Request(std::string method, std::string target,
-                             std::string body = "") {
-    HttpRequest r;
+  // As the listener hands it over: path and raw query apart.
+  static http::Request Request(std::string method, std::string target,
+                               std::string body = "") {
+    http::Request r;
     r.method = std::move(method);
-    r.target = std::move(target);
+    const size_t question = target.find('?');
+    if (question != std::string::npos) r.query = target.substr(question + 1);
+    r.path = target.substr(0, question);
     r.body = std::move(body);
-    if (!r.body.empty()) r.content_type = "application/json";
+    if (!r.body.empty()) r.headers["content-type"] = "application/json";
     return r;
   }
   static std::string Bot(const std::string& method) {
     return std::string("/bot") + kToken + "/" + method;
   }
-  void Handle(HttpRequest request, Answer* answer) {
+  void Handle(http::Request request, Answer* answer) {
     routes_.Handle(std::move(request), answer->Callback());
   }
 

@@ -220,9 +220,16 @@ TEST_F(ServerTest, UpdatesWithoutWebhookQueueForGetUpdates) {
   EXPECT_EQ(got["result"][0]["message"]["text"], "a");
   EXPECT_EQ(Body(client_->Get("/_emulator/webhook"))["pending_update_count"],
             1);
-  json confirmed =
-      PostJson(Bot("getUpdates"), {{"offset", id + 1}, {"timeout", 0}});
+  // GET parameters come from the query string.
+  json again = Body(client_->Get(
+      Bot("getUpdates?offset=" + std::to_string(id) + "&timeout=0")));
+  ASSERT_EQ(again["result"].size(), 1u);
+  json confirmed = Body(client_->Get(
+      Bot("getUpdates?offset=" + std::to_string(id + 1) + "&timeout=0")));
   EXPECT_TRUE(confirmed["result"].empty());
+  EXPECT_TRUE(PostJson(Bot("getUpdates"),
+                       {{"offset", id + 1}, {"timeout", 0}})["result"]
+                  .empty());
   json dropped = PostJson("/_emulator/updates",
                           {{"update_id", 99}, {"chat_member", json::object()}});
   EXPECT_EQ(dropped["dropped"], true);
@@ -360,6 +367,21 @@ TEST_F(ServerTest, MultipartFormIsReadLikeTelegramDoes) {
       Bot("sendMessage"), "no parts here", "multipart/form-data; boundary=b");
   ASSERT_TRUE(broken);
   EXPECT_EQ(broken->status, 400);
+}
+
+TEST_F(ServerTest, AcceptsUploadsUpToThePayloadLimit) {
+  // Above the shared listener's 1 MiB default, within the emulator's 10 MiB
+  // (ServerLimitsTest checks the 413 above the limit).
+  const std::string file(5 << 20, 'f');
+  httplib::MultipartFormDataItems items = {
+      {"chat_id", "3", "", ""},
+      {"text", "with a file", "", ""},
+      {"document", file, "big.bin", "application/octet-stream"}};
+  httplib::Result r = client_->Post(Bot("sendMessage"), items);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  json params = Body(client_->Get("/_emulator/calls"))["calls"][0]["params"];
+  EXPECT_EQ(params["document"]["size"], 5 << 20);
 }
 
 TEST(ServerLimitsTest, KeepAliveCapAndBodyLimit) {

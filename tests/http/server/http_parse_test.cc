@@ -23,11 +23,28 @@ TEST(HttpParseTest, ParsesARequest) {
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->method, "POST");
   EXPECT_EQ(request->path, "/hook");
+  EXPECT_EQ(request->query, "x=1");
   EXPECT_EQ(request->body, "body");
   ASSERT_NE(request->Header("x-telegram-bot-api-secret-token"), nullptr);
   EXPECT_EQ(*request->Header("x-telegram-bot-api-secret-token"), "s");
   EXPECT_EQ(*request->Header("x-dup"), "1, 2");
   EXPECT_EQ(request->Header("absent"), nullptr);
+}
+
+TEST(HttpParseTest, KeepsTheRawQueryString) {
+  auto query = [](std::string_view target) {
+    auto request = ParseRequestBytes(
+        std::string("GET ") + std::string(target) + " HTTP/1.1\r\n\r\n", kHead,
+        kBody);
+    EXPECT_TRUE(request.ok()) << request.status();
+    return request.ok() ? request->path + "|" + request->query : "";
+  };
+  EXPECT_EQ(query("/bot1:a/getUpdates?offset=5&timeout=0"),
+            "/bot1:a/getUpdates|offset=5&timeout=0");
+  EXPECT_EQ(query("/a?t=hi%20there+x&b=%2F"), "/a|t=hi%20there+x&b=%2F");
+  EXPECT_EQ(query("/a"), "/a|");
+  EXPECT_EQ(query("/a?"), "/a|");
+  EXPECT_EQ(query("/a?x=1?y"), "/a|x=1?y");  // only the first '?' splits
 }
 
 TEST(HttpParseTest, ParsesChunkedBodies) {

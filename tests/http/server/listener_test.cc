@@ -1,6 +1,7 @@
 // Listener over real loopback sockets: echo, HeadCheck, size limits,
 // malformed input, the head/body/idle deadlines (slowloris), keep-alive,
-// HTTP/1.0, pipelining, Expect: 100-continue, handler exceptions.
+// HTTP/1.0, the request cap per connection, pipelining, Expect:
+// 100-continue, handler exceptions.
 #include <httplib.h>
 
 #include <atomic>
@@ -245,6 +246,42 @@ TEST(ListenerTest, Http10AndConnectionCloseEndTheConnection) {
     ASSERT_TRUE(res);
     EXPECT_EQ(res->body, "B");
   }
+}
+
+TEST(ListenerTest, RequestCapPerConnectionClosesAfterTheLastAnswer) {
+  ListenerOptions options = TestOptions();
+  options.max_requests_per_connection = 2;
+  TestListener server(options);
+  for (int round = 0; round < 2; ++round) {  // the cap is per connection
+    auto client = server.Connect();
+    client->Send(PostRequest("one"));
+    auto first = client->ReadResponse();
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->body, "one");
+    EXPECT_EQ(first->head.find("connection: close"), std::string::npos);
+    client->Send(PostRequest("two"));
+    auto second = client->ReadResponse();
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->body, "two");
+    EXPECT_NE(second->head.find("connection: close"), std::string::npos);
+    EXPECT_TRUE(client->WaitClosed());
+  }
+  EXPECT_EQ(server.stats.requests, 4);
+  EXPECT_EQ(server.stats.connections_accepted, 2);
+
+  // 0, the default, is unlimited.
+  TestListener unlimited(TestOptions());
+  auto client = unlimited.Connect();
+  for (int i = 0; i < 5; ++i) {
+    client->Send(PostRequest("again"));
+    auto res = client->ReadResponse();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->head.find("connection: close"), std::string::npos);
+  }
+
+  options.max_requests_per_connection = -1;
+  Listener bad(options, nullptr, EchoHandler);
+  EXPECT_EQ(bad.Start().status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ListenerTest, PipelinedRequestsAreAnsweredInOrder) {
