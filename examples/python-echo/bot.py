@@ -18,6 +18,7 @@ Environment:
 
 import collections
 import hmac
+import http.client
 import http.server
 import json
 import os
@@ -48,6 +49,8 @@ class Config:
         self.token = env.get("BOT_TOKEN", "")
         self.api_base = env.get("BOT_API_BASE", "https://api.telegram.org")
         self.api_base = self.api_base.rstrip("/")
+        if not self.api_base.startswith(("http://", "https://")):
+            raise ValueError("BOT_API_BASE must start with http:// or https://")
         listen = env.get("WEBHOOK_LISTEN", "127.0.0.1:8090")
         host, sep, port = listen.rpartition(":")
         if not sep or not host or not port.isdigit() or int(port) > 65535:
@@ -115,9 +118,13 @@ class BotApi:
             except ValueError:
                 answer = {"ok": False, "error_code": e.code,
                           "description": e.reason}
-        except (OSError, ValueError) as e:  # URLError is an OSError
-            # The reason only: the URL holds the token.
-            why = getattr(e, "reason", None) or type(e).__name__
+        except (OSError, ValueError, http.client.HTTPException) as e:
+            # URLError is an OSError. The type, and a socket error's text:
+            # other messages may quote the URL, which holds the token.
+            why = type(e).__name__
+            reason = getattr(e, "reason", None)
+            if isinstance(reason, OSError) and reason.strerror:
+                why = f"{why}({reason.strerror})"
             return None, BotApiError(method, 0, why, transient=True)
         if answer.get("ok") is True:
             return answer.get("result"), None
@@ -262,6 +269,10 @@ class WebhookHandler(http.server.BaseHTTPRequestHandler):
         except (KeyError, TypeError, AttributeError):
             log(**fields, status=400, reason="unexpected_update_shape")
             return self._answer(400, b"unexpected update shape")
+        except Exception as e:  # a bug: answer, log the type only
+            self.bot.release(update_id)
+            log(**fields, status=500, error=type(e).__name__)
+            return self._answer(500, b"")
         log(**fields, status=200)
         if reply is None:
             return self._answer(200, b"")

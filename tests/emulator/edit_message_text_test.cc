@@ -20,17 +20,19 @@ BotApiOptions Options() {
 
 TEST(EditMessageTextTest, EditsASentMessageAndKeepsItsId) {
   BotApi api(Options());
-  json keyboard = {{"inline_keyboard",
-                    json::array({json::array({{{"text", "A"},
-                                               {"callback_data", "a"}}})})}};
-  Response sent = api.Call(kToken, "sendMessage",
-                           {{"chat_id", 7}, {"text", "pick"},
-                            {"reply_markup", keyboard}});
+  json keyboard = {
+      {"inline_keyboard",
+       json::array({json::array({{{"text", "A"}, {"callback_data", "a"}}})})}};
+  Response sent =
+      api.Call(kToken, "sendMessage",
+               {{"chat_id", 7}, {"text", "pick"}, {"reply_markup", keyboard}});
   ASSERT_EQ(sent.http_status, 200);
   const int64_t id = sent.body["result"]["message_id"].get<int64_t>();
   Response edited = api.Call(kToken, "editmessagetext",
-                             {{"chat_id", "7"}, {"message_id", id},
-                              {"text", "picked"}, {"reply_markup", keyboard}});
+                             {{"chat_id", "7"},
+                              {"message_id", id},
+                              {"text", "picked"},
+                              {"reply_markup", keyboard}});
   ASSERT_EQ(edited.http_status, 200) << edited.body.dump();
   const json& m = edited.body["result"];
   EXPECT_EQ(m["message_id"], id);
@@ -47,26 +49,26 @@ TEST(EditMessageTextTest, EditsASentMessageAndKeepsItsId) {
 TEST(EditMessageTextTest, UnknownMessageOrChatIsBadRequest) {
   BotApi api(Options());
   api.Call(kToken, "sendMessage", {{"chat_id", 7}, {"text", "one"}});
-  Response future = api.Call(kToken, "editMessageText",
-                             {{"chat_id", 7}, {"message_id", 2},
-                              {"text", "x"}});
+  Response future =
+      api.Call(kToken, "editMessageText",
+               {{"chat_id", 7}, {"message_id", 2}, {"text", "x"}});
   EXPECT_EQ(future.http_status, 400);
   EXPECT_EQ(future.body["description"],
             "Bad Request: message to edit not found");
-  Response other_chat = api.Call(kToken, "editMessageText",
-                                 {{"chat_id", 8}, {"message_id", 1},
-                                  {"text", "x"}});
+  Response other_chat =
+      api.Call(kToken, "editMessageText",
+               {{"chat_id", 8}, {"message_id", 1}, {"text", "x"}});
   EXPECT_EQ(other_chat.body["description"],
             "Bad Request: message to edit not found");
-  Response no_id = api.Call(kToken, "editMessageText",
-                            {{"chat_id", 7}, {"text", "x"}});
+  Response no_id =
+      api.Call(kToken, "editMessageText", {{"chat_id", 7}, {"text", "x"}});
   EXPECT_EQ(no_id.body["description"],
             "Bad Request: message identifier is not specified");
-  Response no_text = api.Call(kToken, "editMessageText",
-                              {{"chat_id", 7}, {"message_id", 1}});
+  Response no_text =
+      api.Call(kToken, "editMessageText", {{"chat_id", 7}, {"message_id", 1}});
   EXPECT_EQ(no_text.body["description"], "Bad Request: message text is empty");
-  Response no_chat = api.Call(kToken, "editMessageText",
-                              {{"message_id", 1}, {"text", "x"}});
+  Response no_chat =
+      api.Call(kToken, "editMessageText", {{"message_id", 1}, {"text", "x"}});
   EXPECT_EQ(no_chat.body["description"], "Bad Request: chat_id is empty");
 }
 

@@ -6,6 +6,8 @@ X-Telegram-Bot-Api-Secret-Token); the bot calls the emulator back; the
 recorded calls (GET /_emulator/calls) are checked:
   * every text in 20 chats is echoed once, in order per chat;
   * a repeated update_id is handled once;
+  * a failed sendMessage (500, then 429) is retried, by the bot or by a
+    redelivery, and honours retry_after;
   * /start gets a keyboard and the button press answerCallbackQuery, then
     editMessageText of the message_id the emulator returned for that reply;
   * a wrong or missing secret is 401, malformed JSON 400, the token is never
@@ -132,6 +134,11 @@ class Emulator:
             sys.exit(f"/_emulator/updates {update}: {status} {answer}")
         return answer
 
+    def add_fault(self, fault):
+        status, body = http("POST", f"{self.base}/_emulator/faults", fault)
+        if status != 200:
+            sys.exit(f"/_emulator/faults {fault}: {status} {body!r}")
+
     def calls(self, method=""):
         status, body = http("GET",
                             f"{self.base}/_emulator/calls?method={method}")
@@ -206,6 +213,36 @@ def check_duplicate(emulator):
     check(texts == ["only once"], f"a repeated update_id echoed {texts}")
 
 
+def check_failed_call(emulator):
+    """A 500 from sendMessage, then flood control: the bot retries (after
+    retry_after) or fails the webhook so that Telegram delivers again (here
+    at once); in the end the text is echoed once."""
+    chat = 888
+    emulator.add_fault({"faults": [
+        {"method": "sendMessage", "chat_id": chat, "error_code": 500},
+        {"method": "sendMessage", "chat_id": chat, "error_code": 429,
+         "retry_after": 1}]})
+    update = {"update_id": 9000000000100, "message": {
+        "message_id": 1, "date": 1700000000,
+        "from": {"id": chat, "is_bot": False, "first_name": "Flood"},
+        "chat": {"id": chat, "type": "private", "first_name": "Flood"},
+        "text": "despite errors"}}
+    statuses = []
+    for _ in range(3):  # Telegram's redeliveries, as long as it is not 2xx
+        statuses.append(emulator.post_update(update).get("status"))
+        if statuses[-1] == 200:
+            break
+    check(statuses[-1] == 200 and all(s >= 500 for s in statuses[:-1]),
+          f"webhook answers 5xx until the echo went out, then 200: {statuses}")
+    calls = [c for c in emulator.calls("sendMessage")
+             if int(c["params"]["chat_id"]) == chat]
+    check([c["http_status"] for c in calls] == [500, 429, 200],
+          f"sendMessage answered 500, 429, 200: {calls}")
+    if statuses == [200] and len(calls) == 3:  # the bot retried itself
+        waited = (calls[2]["time_us"] - calls[1]["time_us"]) / 1e6
+        check(waited >= 0.9, f"retry_after 1 honoured, waited {waited:.2f} s")
+
+
 def check_keyboard_and_edit(emulator, chat, texts_posted):
     answer = emulator.post_update({"chat_id": chat, "text": "/start"})
     check(answer.get("status") == 200, f"/start answered 200: {answer}")
@@ -275,6 +312,7 @@ def main():
         check_webhook_guards(url)
         sent = check_echoes(emulator)
         check_duplicate(emulator)
+        check_failed_call(emulator)
         check_keyboard_and_edit(emulator, CHATS[0], sent[CHATS[0]])
         bot.stop()
         if args.webhook_reply:
@@ -282,7 +320,7 @@ def main():
         secret_lines = [l for l in bot.lines if TOKEN in l or SECRET in l]
         check(not secret_lines, f"token or secret logged: {secret_lines}")
         updates = [l for l in bot.lines if "update_id=" in l]
-        check(len(updates) >= len(CHATS) * TEXTS_PER_CHAT + 4,
+        check(len(updates) >= len(CHATS) * TEXTS_PER_CHAT + 5,
               f"one log line per update, got {len(updates)}")
     finally:
         if bot is not None:
