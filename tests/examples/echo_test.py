@@ -243,7 +243,7 @@ def check_failed_call(emulator):
         check(waited >= 0.9, f"retry_after 1 honoured, waited {waited:.2f} s")
 
 
-def check_keyboard_and_edit(emulator, chat, texts_posted):
+def check_keyboard_and_edit(emulator, bot, chat, texts_posted):
     answer = emulator.post_update({"chat_id": chat, "text": "/start"})
     check(answer.get("status") == 200, f"/start answered 200: {answer}")
     # The emulator numbers a chat's messages, the users' and the bot's, from
@@ -274,6 +274,13 @@ def check_keyboard_and_edit(emulator, chat, texts_posted):
           int(edit["params"]["message_id"]) == replied_id,
           f"editMessageText of chat {chat} message {replied_id}: {edit}")
     check(edit["http_status"] == 200, f"editMessageText answered 200: {edit}")
+    learnt = [l for l in bot.lines if f"chat_id={chat} action=keyboard" in l]
+    check(len(learnt) == 1 and f"message_id={replied_id}" in learnt[0],
+          f"the bot logged the id sendMessage returned ({replied_id}): "
+          f"{learnt}")
+    pressed = [l for l in bot.lines if "action=answered+edited" in l]
+    check(len(pressed) == 1 and "match=yes" in pressed[0],
+          f"the pressed message is the remembered one: {pressed}")
     check(answered and answered[0]["seq"] < edit["seq"],
           "answerCallbackQuery came before editMessageText")
 
@@ -313,7 +320,7 @@ def main():
         sent = check_echoes(emulator)
         check_duplicate(emulator)
         check_failed_call(emulator)
-        check_keyboard_and_edit(emulator, CHATS[0], sent[CHATS[0]])
+        check_keyboard_and_edit(emulator, bot, CHATS[0], sent[CHATS[0]])
         bot.stop()
         if args.webhook_reply:
             check_webhook_reply(emulator, args.bot_command)
