@@ -125,6 +125,8 @@ class BotApi {
   Response GetMe(const nlohmann::json& params);
   Response SendMessage(const nlohmann::json& params)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Response EditMessageText(const nlohmann::json& params)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Response AnswerCallbackQuery(const nlohmann::json& params);
   Response SetWebhook(const nlohmann::json& params)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

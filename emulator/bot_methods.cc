@@ -25,10 +25,11 @@ Response Reject(std::string_view what) {
 
 BotApi::Handler BotApi::FindHandler(std::string_view method,
                                     std::string* canonical) {
-  static constexpr std::array<std::pair<std::string_view, Handler>, 7>
+  static constexpr std::array<std::pair<std::string_view, Handler>, 8>
       kMethods = {{{"getMe", &BotApi::GetMe},
                    {"getUpdates", &BotApi::GetUpdates},
                    {"sendMessage", &BotApi::SendMessage},
+                   {"editMessageText", &BotApi::EditMessageText},
                    {"answerCallbackQuery", &BotApi::AnswerCallbackQuery},
                    {"setWebhook", &BotApi::SetWebhook},
                    {"getWebhookInfo", &BotApi::GetWebhookInfo},
@@ -67,6 +68,55 @@ Response BotApi::SendMessage(const json& params) {
                   {"from", BotUserObject(bot_id_)},
                   {"chat", ChatObject(*chat_id)},
                   {"date", absl::ToUnixSeconds(clock_())},
+                  {"text", *text}};
+  if (auto e = params.find("entities"); e != params.end() && e->is_array()) {
+    message["entities"] = *e;
+  }
+  if (auto m = params.find("reply_markup");
+      m != params.end() && m->is_object() && m->contains("inline_keyboard")) {
+    message["reply_markup"] = *m;
+  }
+  return {200, OkBody(std::move(message))};
+}
+
+// Messages are not stored: a message_id is known when the chat's counter has
+// reached it (the bot's messages and the users' share it, as in Telegram).
+// Inline messages (inline_message_id) answer true, as Telegram does.
+Response BotApi::EditMessageText(const json& params) {
+  std::optional<std::string> text = StringParam(params, "text");
+  if (!text.has_value() || text->empty()) {
+    return Reject("message text is empty");
+  }
+  if (Utf8Length(*text) > kMaxTextLength) {
+    return Reject("MESSAGE_TOO_LONG");
+  }
+  if (StringParam(params, "inline_message_id").value_or("") != "") {
+    return {200, OkBody(true)};
+  }
+  auto raw = params.find("chat_id");
+  if (raw == params.end() || raw->is_null() ||
+      (raw->is_string() && raw->get_ref<const std::string&>().empty())) {
+    return Reject("chat_id is empty");
+  }
+  std::optional<int64_t> chat_id = IntParam(params, "chat_id");
+  if (!chat_id.has_value() || *chat_id == 0) {
+    return Reject("chat not found");
+  }
+  if (!params.contains("message_id")) {
+    return Reject("message identifier is not specified");
+  }
+  std::optional<int64_t> message_id = IntParam(params, "message_id");
+  auto last = last_message_id_.find(*chat_id);
+  if (!message_id.has_value() || *message_id <= 0 ||
+      last == last_message_id_.end() || *message_id > last->second) {
+    return Reject("message to edit not found");
+  }
+  const int64_t now = absl::ToUnixSeconds(clock_());
+  json message = {{"message_id", *message_id},
+                  {"from", BotUserObject(bot_id_)},
+                  {"chat", ChatObject(*chat_id)},
+                  {"date", now},
+                  {"edit_date", now},
                   {"text", *text}};
   if (auto e = params.find("entities"); e != params.end() && e->is_array()) {
     message["entities"] = *e;
