@@ -277,8 +277,19 @@ class StreamConnection final
 
   // While the handler has not answered, notices the client closing (EOF or
   // reset) without consuming input: a peeked byte means more requests
-  // (pipelined), which is not a hang-up, and ends the watch.
+  // (pipelined), which is not a hang-up, and ends the watch. Peeks first:
+  // the close may have come with the body (the reactor would not wake).
   void WatchForHangUp() {
+    char byte = 0;
+    ssize_t n = ::recv(Tcp().socket().native_handle(), &byte, 1,
+                       MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0) return;
+    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      std::function<void()> abandon = std::move(abandon_);
+      abandon_ = nullptr;
+      if (abandon) abandon();
+      return;
+    }
     uint64_t generation = ++watch_generation_;
     Tcp().socket().async_wait(
         tcp::socket::wait_read,
@@ -287,17 +298,7 @@ class StreamConnection final
               c->phase_ != Phase::kHandler) {
             return;
           }
-          char byte = 0;
-          ssize_t n = ::recv(c->Tcp().socket().native_handle(), &byte, 1,
-                             MSG_PEEK | MSG_DONTWAIT);
-          if (n > 0) return;
-          if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-                        errno == EINTR)) {
-            return c->WatchForHangUp();
-          }
-          std::function<void()> abandon = std::move(c->abandon_);
-          c->abandon_ = nullptr;
-          if (abandon) abandon();
+          c->WatchForHangUp();
         }));
   }
 

@@ -44,7 +44,9 @@ Response JsonErrorResponse(int status, std::string_view message);
 // the last copy is destroyed without a call, the request is answered 500.
 // Safe to call or drop after the listener stopped (it then does nothing).
 // The listener marks an answer abandoned when the client closes (or resets)
-// its connection while the handler has not answered yet.
+// its connection while the handler has not answered yet; a client that
+// half-closes and still waits counts as gone. Over TLS, a close_notify
+// before the close is not noticed (the answer's write fails instead).
 class Respond {
  public:
   // `send` carries a response to the connection; called at most once.

@@ -366,6 +366,21 @@ TEST(ListenerTest, ClientThatLeavesBeforeTheAnswerMarksItAbandoned) {
   handler.held[0](Echo(Request{}));
 }
 
+TEST(ListenerTest, ClientThatClosesRightAfterSendingIsAbandoned) {
+  HoldingHandler handler;
+  TestListener server(TestOptions(), [&](Request r, Respond respond) {
+    handler(std::move(r), std::move(respond));
+  });
+  for (int i = 0; i < 3; ++i) {
+    auto client = server.Connect();
+    ASSERT_TRUE(client->Send(PostRequest("{}")));
+    ::shutdown(client->fd(), SHUT_WR);  // the FIN may come with the body
+    client.reset();
+  }
+  ASSERT_TRUE(WaitUntil([&] { return handler.abandoned.load() == 3; }));
+  EXPECT_EQ(handler.Held(), 3u);
+}
+
 TEST(ListenerTest, AnsweredOrPipelinedRequestsAreNotAbandoned) {
   HoldingHandler handler;
   TestListener server(TestOptions(), [&](Request r, Respond respond) {
