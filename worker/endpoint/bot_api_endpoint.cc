@@ -326,7 +326,11 @@ void BotApiEndpoint::Stop() {
   impl.listener->Stop(impl.options.stop_grace);
   impl.gate->Close();
   impl.loop.Stop();
-  impl.calls.clear();  // their answers go nowhere: the listener stopped
+  // Their answers go nowhere: the listener stopped.
+  impl.stats->in_flight.fetch_sub(static_cast<int64_t>(impl.calls.size()));
+  impl.stats->queued.fetch_sub(static_cast<int64_t>(impl.queue.waiting()));
+  impl.calls.clear();
+  impl.queue = ChatCallQueue();
 }
 
 const BotApiEndpointStats& BotApiEndpoint::stats() const {

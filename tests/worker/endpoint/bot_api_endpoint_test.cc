@@ -372,16 +372,25 @@ TEST_F(BotApiEndpointTest, CallerLeavingDuringItsOwnFloodWaitIsNotRetried) {
 }
 
 TEST_F(BotApiEndpointTest, StopDropsWaitingCallsWithoutCallingBack) {
-  StartEndpoint();
+  BotApiEndpointOptions options;
+  options.stop_grace = absl::Milliseconds(100);
+  StartEndpoint(std::move(options));
   fake_.Script({FakeBotApiCaller::Hold()});
-  auto client = testing::RawClient::Connect(port_);
-  ASSERT_NE(client, nullptr);
-  ASSERT_TRUE(client->Send(RawPost("sendMessage", R"({"chat_id":5})")));
+  auto first = testing::RawClient::Connect(port_);
+  auto second = testing::RawClient::Connect(port_);
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  ASSERT_TRUE(first->Send(RawPost("sendMessage", R"({"chat_id":5})")));
   ASSERT_TRUE(WaitUntil([&] { return fake_.held_count() == 1; }));
+  ASSERT_TRUE(second->Send(RawPost("sendMessage", R"({"chat_id":5})")));
+  ASSERT_TRUE(WaitUntil([&] { return stats().queued == 1; }));
   endpoint_->Stop();
-  // A late answer after Stop is ignored.
+  EXPECT_EQ(stats().in_flight, 0);
+  EXPECT_EQ(stats().queued, 0);
+  // A late answer after Stop is ignored; the queued call never goes out.
   EXPECT_TRUE(fake_.AnswerHeld(OkResult(true)));
   endpoint_.reset();
+  EXPECT_EQ(fake_.call_count(), 1u);
 }
 
 }  // namespace
