@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "gtest/gtest.h"
 #include "tests/gateway/raw_http_client.h"
 #include "tests/worker/endpoint/fake_bot_api_caller.h"
@@ -177,6 +178,38 @@ TEST_F(BotApiEndpointTest, WrongTokenIs401AndUnknownRouteIs404) {
   EXPECT_EQ(fake_.call_count(), 0u);
   EXPECT_EQ(stats().unauthorized, 3);
   EXPECT_EQ(stats().not_found, 1);
+}
+
+TEST_F(BotApiEndpointTest, TheTokenIsInNoLogLineOrAnswer) {
+  log::SetLevel(log::Level::kDebug);
+  ::testing::internal::CaptureStderr();
+  StartEndpoint();
+  ApiResult bad;
+  bad.http_status = 400;
+  bad.error_code = 400;
+  bad.description = "Bad Request: chat not found";
+  fake_.Script({FloodResult(1), bad});
+  std::string answers;
+  for (const char* method : {"setWebhook", "getUpdates", "sendMessage"}) {
+    Answer res = PostJson(method, {{"chat_id", 1}});
+    ASSERT_TRUE(res);
+    answers += res.body;
+  }
+  auto wrong = Client()->Post("/bot123456:TEST-token_valuX/getMe", "{}",
+                              "application/json");
+  ASSERT_TRUE(wrong);
+  answers += wrong->body;
+  endpoint_->Stop();
+  std::string logged = ::testing::internal::GetCapturedStderr();
+  log::SetLevel(log::Level::kInfo);
+  EXPECT_NE(logged.find("webhook_call_ignored"), std::string::npos) << logged;
+  EXPECT_NE(logged.find("call_retry"), std::string::npos) << logged;
+  EXPECT_NE(logged.find("unauthorized"), std::string::npos) << logged;
+  for (const std::string& secret : {std::string(kToken),
+                                    std::string("TEST-token")}) {
+    EXPECT_EQ(logged.find(secret), std::string::npos) << logged;
+    EXPECT_EQ(answers.find(secret), std::string::npos) << answers;
+  }
 }
 
 TEST_F(BotApiEndpointTest, MalformedJsonIs400) {
