@@ -24,7 +24,8 @@ http::Response TelegramError(int status, std::string_view description) {
 
 http::Response AnswerFromResult(const ApiResult& result) {
   if (result.http_status == 0) {
-    return TelegramError(502, absl::StrCat("Bad Gateway: ", result.description));
+    return TelegramError(502,
+                         absl::StrCat("Bad Gateway: ", result.description));
   }
   Json body;
   if (result.ok) {
@@ -36,9 +37,10 @@ http::Response AnswerFromResult(const ApiResult& result) {
   int status = result.http_status >= 400 && result.http_status <= 599
                    ? result.http_status
                    : 502;
-  body = Json{{"ok", false},
-              {"error_code", result.error_code != 0 ? result.error_code : status},
-              {"description", result.description}};
+  body =
+      Json{{"ok", false},
+           {"error_code", result.error_code != 0 ? result.error_code : status},
+           {"description", result.description}};
   Json parameters = Json::object();
   if (result.retry_after > 0) parameters["retry_after"] = result.retry_after;
   if (result.migrate_to_chat_id != 0) {
@@ -51,8 +53,8 @@ http::Response AnswerFromResult(const ApiResult& result) {
 http::Response FileAnswer(const http::HttpResponse& response) {
   if (!response.status.ok() || response.code == 0) {
     return TelegramError(
-        502, absl::StrCat("Bad Gateway: ",
-                          std::string(response.status.message())));
+        502,
+        absl::StrCat("Bad Gateway: ", std::string(response.status.message())));
   }
   http::Response out;
   out.status = response.code;
@@ -64,8 +66,8 @@ http::Response FileAnswer(const http::HttpResponse& response) {
 
 Json WebhookInfoJson(const WebhookInfo& info) {
   Json out = {{"url", info.url},
-                        {"has_custom_certificate", info.has_custom_certificate},
-                        {"pending_update_count", info.pending_update_count}};
+              {"has_custom_certificate", info.has_custom_certificate},
+              {"pending_update_count", info.pending_update_count}};
   if (!info.ip_address.empty()) out["ip_address"] = info.ip_address;
   if (info.last_error_date != 0) {
     out["last_error_date"] = info.last_error_date;

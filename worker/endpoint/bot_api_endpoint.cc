@@ -104,11 +104,10 @@ struct BotApiEndpoint::Impl {
     }
     if (route.kind == Route::Kind::kFile) {
       stats->files.fetch_add(1);
-      return caller->FetchFile(
-          std::move(route.target),
-          [respond](http::HttpResponse response) {
-            respond(FileAnswer(response));
-          });
+      return caller->FetchFile(std::move(route.target),
+                               [respond](http::HttpResponse response) {
+                                 respond(FileAnswer(response));
+                               });
     }
     Interception interception = InterceptMethod(route.target);
     if (interception != Interception::kForward) {
@@ -131,13 +130,11 @@ struct BotApiEndpoint::Impl {
     call.params = *std::move(params);
     call.arrived = absl::Now();
     uint64_t id = call.id;
-    gate->Post([this, call = std::move(call)]() mutable {
-      Submit(std::move(call));
-    });
+    gate->Post(
+        [this, call = std::move(call)]() mutable { Submit(std::move(call)); });
     // After Submit is posted, so that an early hang-up finds the call.
-    respond.OnAbandoned([this, id, gate = gate] {
-      gate->Post([this, id] { Abandon(id); });
-    });
+    respond.OnAbandoned(
+        [this, id, gate = gate] { gate->Post([this, id] { Abandon(id); }); });
   }
 
   void Intercept(Interception interception, const std::string& method,
@@ -205,8 +202,8 @@ struct BotApiEndpoint::Impl {
                 {"error_code", result.error_code},
                 {"delay_ms", absl::ToInt64Milliseconds(step.delay)}});
     call.state = Call::State::kWaiting;
-    call.timer = loop.RunAt(absl::Now() + step.delay,
-                            [this, id] { Dispatch(id); });
+    call.timer =
+        loop.RunAt(absl::Now() + step.delay, [this, id] { Dispatch(id); });
   }
 
   void Count(const ApiResult& result) {

@@ -27,8 +27,8 @@ std::string PercentDecode(std::string_view text) {
       out.push_back(' ');
     } else if (c == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
                HexValue(text[i + 2]) >= 0) {
-      out.push_back(
-          static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2])));
+      out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 +
+                                      HexValue(text[i + 2])));
       i += 2;
     } else {
       out.push_back(c);
@@ -39,8 +39,8 @@ std::string PercentDecode(std::string_view text) {
 
 // "multipart/form-data; boundary=..." -> lower-case media type.
 std::string MediaType(std::string_view content_type) {
-  std::string type(StripAsciiWhitespace(
-      content_type.substr(0, content_type.find(';'))));
+  std::string type(
+      StripAsciiWhitespace(content_type.substr(0, content_type.find(';'))));
   absl::AsciiStrToLower(&type);
   return type;
 }
@@ -116,8 +116,8 @@ std::string ChatKey(const nlohmann::json& chat_id) {
   return text;
 }
 
-std::string MultipartField(std::string_view content_type,
-                           std::string_view body, std::string_view name) {
+std::string MultipartField(std::string_view content_type, std::string_view body,
+                           std::string_view name) {
   std::string boundary = Boundary(content_type);
   if (boundary.empty()) return "";
   const std::string delimiter = "--" + boundary;

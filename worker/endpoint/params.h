@@ -41,8 +41,8 @@ std::string ChatKey(const nlohmann::json& chat_id);
 
 // The value of the plain-text (no filename) part named `name` of a
 // multipart/form-data body; "" when absent or unreadable.
-std::string MultipartField(std::string_view content_type,
-                           std::string_view body, std::string_view name);
+std::string MultipartField(std::string_view content_type, std::string_view body,
+                           std::string_view name);
 
 // application/x-www-form-urlencoded pairs, percent-decoded, '+' as space.
 // Private stand-in for http/server/query.h's ParseUrlEncoded: swap it once

@@ -14,7 +14,7 @@ namespace telegate::worker {
 struct RetryStep {
   enum class Kind { kAnswer, kRetry };
   Kind kind = Kind::kAnswer;
-  absl::Duration delay;  // kRetry: wait this long, then attempt again
+  absl::Duration delay;     // kRetry: wait this long, then attempt again
   bool flood_wait = false;  // kRetry because of a 429's retry_after
 
   friend bool operator==(const RetryStep& a, const RetryStep& b) {

@@ -26,17 +26,21 @@ TEST(AnswerTest, TelegramErrorsKeepStatusAndParameters) {
   bad.description = "Bad Request: chat not found";
   http::Response answer = AnswerFromResult(bad);
   EXPECT_EQ(answer.status, 400);
-  EXPECT_EQ(answer.body,
-            R"({"ok":false,"error_code":400,"description":"Bad Request: chat not found"})");
+  EXPECT_EQ(
+      answer.body,
+      R"({"ok":false,"error_code":400,"description":"Bad Request: chat not found"})");
   http::Response flood = AnswerFromResult(FloodResult(7));
   EXPECT_EQ(flood.status, 429);
-  EXPECT_EQ(flood.body,
-            R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}})");
+  EXPECT_EQ(
+      flood.body,
+      R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}})");
   ApiResult migrated = bad;
-  migrated.description = "Bad Request: group chat was upgraded to a supergroup chat";
+  migrated.description =
+      "Bad Request: group chat was upgraded to a supergroup chat";
   migrated.migrate_to_chat_id = -1001234;
-  EXPECT_EQ(AnswerFromResult(migrated).body,
-            R"({"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1001234}})");
+  EXPECT_EQ(
+      AnswerFromResult(migrated).body,
+      R"({"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1001234}})");
 }
 
 TEST(AnswerTest, NetworkFailureIs502NamingIt) {
@@ -44,8 +48,9 @@ TEST(AnswerTest, NetworkFailureIs502NamingIt) {
   down.description = "connection refused to api.telegram.org:443";
   http::Response answer = AnswerFromResult(down);
   EXPECT_EQ(answer.status, 502);
-  EXPECT_EQ(answer.body,
-            R"({"ok":false,"error_code":502,"description":"Bad Gateway: connection refused to api.telegram.org:443"})");
+  EXPECT_EQ(
+      answer.body,
+      R"({"ok":false,"error_code":502,"description":"Bad Gateway: connection refused to api.telegram.org:443"})");
 }
 
 TEST(AnswerTest, FileIsPassedThrough) {
@@ -64,8 +69,9 @@ TEST(AnswerTest, FileIsPassedThrough) {
   EXPECT_EQ(FileAnswer(missing).content_type, "application/octet-stream");
   http::HttpResponse failed;
   failed.status = absl::DeadlineExceededError("timeout after 5 s (api:443)");
-  EXPECT_EQ(FileAnswer(failed).body,
-            R"json({"ok":false,"error_code":502,"description":"Bad Gateway: timeout after 5 s (api:443)"})json");
+  EXPECT_EQ(
+      FileAnswer(failed).body,
+      R"json({"ok":false,"error_code":502,"description":"Bad Gateway: timeout after 5 s (api:443)"})json");
 }
 
 TEST(AnswerTest, InterceptedMethods) {
@@ -85,11 +91,12 @@ TEST(AnswerTest, InterceptedMethods) {
   EXPECT_EQ(body["ok"], true);
   EXPECT_EQ(body["result"], true);
   EXPECT_TRUE(body["description"].is_string());
-  http::Response conflict = InterceptedAnswer(
-      Interception::kGetUpdatesConflict, "getUpdates", info);
+  http::Response conflict =
+      InterceptedAnswer(Interception::kGetUpdatesConflict, "getUpdates", info);
   EXPECT_EQ(conflict.status, 409);
-  EXPECT_EQ(conflict.body,
-            R"({"ok":false,"error_code":409,"description":"Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"})");
+  EXPECT_EQ(
+      conflict.body,
+      R"({"ok":false,"error_code":409,"description":"Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"})");
   http::Response refused =
       InterceptedAnswer(Interception::kRefused, "logOut", info);
   EXPECT_EQ(refused.status, 400);

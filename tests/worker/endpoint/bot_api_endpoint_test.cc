@@ -15,8 +15,8 @@
 #include "gtest/gtest.h"
 #include "tests/gateway/raw_http_client.h"
 #include "tests/worker/endpoint/fake_bot_api_caller.h"
-#include "worker/endpoint/params.h"
 #include "tests/worker/wait_until.h"
+#include "worker/endpoint/params.h"
 
 namespace telegate::worker {
 namespace {
@@ -205,8 +205,8 @@ TEST_F(BotApiEndpointTest, TheTokenIsInNoLogLineOrAnswer) {
   EXPECT_NE(logged.find("webhook_call_ignored"), std::string::npos) << logged;
   EXPECT_NE(logged.find("call_retry"), std::string::npos) << logged;
   EXPECT_NE(logged.find("unauthorized"), std::string::npos) << logged;
-  for (const std::string& secret : {std::string(kToken),
-                                    std::string("TEST-token")}) {
+  for (const std::string& secret :
+       {std::string(kToken), std::string("TEST-token")}) {
     EXPECT_EQ(logged.find(secret), std::string::npos) << logged;
     EXPECT_EQ(answers.find(secret), std::string::npos) << answers;
   }
@@ -214,12 +214,13 @@ TEST_F(BotApiEndpointTest, TheTokenIsInNoLogLineOrAnswer) {
 
 TEST_F(BotApiEndpointTest, MalformedJsonIs400) {
   StartEndpoint();
-  auto res = Client()->Post(MethodPath("sendMessage").c_str(), "{\"chat_id\":",
-                            "application/json");
+  auto res = Client()->Post(MethodPath("sendMessage").c_str(),
+                            "{\"chat_id\":", "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
-  EXPECT_EQ(res->body,
-            R"({"ok":false,"error_code":400,"description":"Bad Request: malformed JSON body"})");
+  EXPECT_EQ(
+      res->body,
+      R"({"ok":false,"error_code":400,"description":"Bad Request: malformed JSON body"})");
   EXPECT_EQ(fake_.call_count(), 0u);
 }
 
@@ -234,8 +235,9 @@ TEST_F(BotApiEndpointTest, InterceptedMethodsNeverReachTheCaller) {
   EXPECT_EQ(del->status, 200);
   auto info = Client()->Get(MethodPath("getWebhookInfo").c_str());
   ASSERT_TRUE(info);
-  EXPECT_EQ(info->body,
-            R"({"ok":true,"result":{"url":"https://gw.example/hook","has_custom_certificate":false,"pending_update_count":2}})");
+  EXPECT_EQ(
+      info->body,
+      R"({"ok":true,"result":{"url":"https://gw.example/hook","has_custom_certificate":false,"pending_update_count":2}})");
   auto updates = PostJson("getupdates", json::object());
   ASSERT_TRUE(updates);
   EXPECT_EQ(updates->status, 409);
@@ -263,13 +265,15 @@ TEST_F(BotApiEndpointTest, TelegramErrorsAndNetworkFailuresArePassedBack) {
   auto first = PostJson("sendMessage", {{"chat_id", 1}, {"text", "x"}});
   ASSERT_TRUE(first);
   EXPECT_EQ(first->status, 400);
-  EXPECT_EQ(first->body,
-            R"({"ok":false,"error_code":400,"description":"Bad Request: chat not found"})");
+  EXPECT_EQ(
+      first->body,
+      R"({"ok":false,"error_code":400,"description":"Bad Request: chat not found"})");
   auto second = PostJson("sendMessage", {{"chat_id", 1}, {"text", "x"}});
   ASSERT_TRUE(second);
   EXPECT_EQ(second->status, 502);
-  EXPECT_EQ(second->body,
-            R"({"ok":false,"error_code":502,"description":"Bad Gateway: connection refused to api.telegram.org:443"})");
+  EXPECT_EQ(
+      second->body,
+      R"({"ok":false,"error_code":502,"description":"Bad Gateway: connection refused to api.telegram.org:443"})");
   EXPECT_EQ(stats().answered_error, 1);
   EXPECT_EQ(stats().answered_network, 1);
 }
@@ -312,9 +316,13 @@ TEST_F(BotApiEndpointTest, FloodWaitHoldsItsChatButNotOthers) {
   StartEndpoint();
   fake_.Script({FloodResult(1)});  // then every call succeeds
   Answer a, b;
-  std::thread ta([&] { a = PostJson("sendMessage", {{"chat_id", 1}, {"text", "A"}}); });
+  std::thread ta([&] {
+    a = PostJson("sendMessage", {{"chat_id", 1}, {"text", "A"}});
+  });
   ASSERT_TRUE(WaitUntil([&] { return stats().flood_waits == 1; }));
-  std::thread tb([&] { b = PostJson("sendMessage", {{"chat_id", "1"}, {"text", "B"}}); });
+  std::thread tb([&] {
+    b = PostJson("sendMessage", {{"chat_id", "1"}, {"text", "B"}});
+  });
   ASSERT_TRUE(WaitUntil([&] { return stats().queued == 1; }));
   auto c = PostJson("sendMessage", {{"chat_id", 2}, {"text", "C"}});
   ta.join();
@@ -342,8 +350,9 @@ TEST_F(BotApiEndpointTest, FloodWaitPastMaxWaitPassesThe429Back) {
   auto res = PostJson("sendMessage", {{"chat_id", 1}});
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 429);
-  EXPECT_EQ(res->body,
-            R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 3","parameters":{"retry_after":3}})");
+  EXPECT_EQ(
+      res->body,
+      R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 3","parameters":{"retry_after":3}})");
   EXPECT_EQ(fake_.call_count(), 1u);
 }
 
@@ -358,11 +367,14 @@ TEST_F(BotApiEndpointTest, CallerLeavingWhileQueuedBehindA429IsDropped) {
   StartEndpoint();
   fake_.Script({FloodResult(1)});
   Answer a;
-  std::thread ta([&] { a = PostJson("sendMessage", {{"chat_id", 1}, {"text", "A"}}); });
+  std::thread ta([&] {
+    a = PostJson("sendMessage", {{"chat_id", 1}, {"text", "A"}});
+  });
   ASSERT_TRUE(WaitUntil([&] { return stats().flood_waits == 1; }));
   auto leaver = testing::RawClient::Connect(port_);
   ASSERT_NE(leaver, nullptr);
-  ASSERT_TRUE(leaver->Send(RawPost("sendMessage", R"({"chat_id":1,"text":"B"})")));
+  ASSERT_TRUE(
+      leaver->Send(RawPost("sendMessage", R"({"chat_id":1,"text":"B"})")));
   ASSERT_TRUE(WaitUntil([&] { return stats().queued == 1; }));
   leaver.reset();
   ASSERT_TRUE(WaitUntil([&] { return stats().dropped_caller_left == 1; }));

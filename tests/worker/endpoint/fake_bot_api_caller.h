@@ -35,8 +35,8 @@ inline ApiResult FloodResult(int retry_after) {
   ApiResult flood;
   flood.http_status = 429;
   flood.error_code = 429;
-  flood.description = "Too Many Requests: retry after " +
-                      std::to_string(retry_after);
+  flood.description =
+      "Too Many Requests: retry after " + std::to_string(retry_after);
   flood.retry_after = retry_after;
   return flood;
 }
@@ -59,15 +59,14 @@ class FakeBotApiCaller : public BotApiCaller {
     file_ = std::move(file);
   }
 
-  void CallJson(std::string method, nlohmann::json params,
-                Done done) override {
+  void CallJson(std::string method, nlohmann::json params, Done done) override {
     RecordedCall call;
     call.method = std::move(method);
     call.params = std::move(params);
     Record(std::move(call), std::move(done));
   }
-  void CallRaw(std::string method, std::string content_type,
-               std::string body, Done done) override {
+  void CallRaw(std::string method, std::string content_type, std::string body,
+               Done done) override {
     RecordedCall call;
     call.method = std::move(method);
     call.raw = true;

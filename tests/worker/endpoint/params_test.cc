@@ -83,9 +83,9 @@ TEST(ParamsTest, MultipartField) {
       "--b\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\n"
       "x\r\n--b\r\ncontent-disposition: form-data; name=chat_id\r\n\r\n"
       "@Chan\r\n--b--\r\n";
-  EXPECT_EQ(MultipartField("multipart/form-data; boundary=\"b\"", body,
-                           "chat_id"),
-            "@Chan");
+  EXPECT_EQ(
+      MultipartField("multipart/form-data; boundary=\"b\"", body, "chat_id"),
+      "@Chan");
   EXPECT_EQ(MultipartField("multipart/form-data; boundary=b", body, "caption"),
             "x");
   EXPECT_EQ(MultipartField("multipart/form-data; boundary=b", body, "text"),

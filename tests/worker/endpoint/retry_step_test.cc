@@ -60,8 +60,7 @@ TEST(RetryStepTest, Table) {
       {"network failure", Status(0), 1, absl::ZeroDuration(),
        retry(absl::Milliseconds(100))},
       {"5xx out of attempts", Status(503), 3, absl::Seconds(1), answer},
-      {"5xx past max_wait", Status(503), 1, absl::Milliseconds(29950),
-       answer},
+      {"5xx past max_wait", Status(503), 1, absl::Milliseconds(29950), answer},
   };
   for (const Case& c : cases) {
     RetryStep step =
@@ -89,8 +88,8 @@ TEST(RetryStepTest, ZeroMaxWaitNeverRetries) {
                      absl::ZeroDuration(), policy, 1.0)
                 .kind,
             RetryStep::Kind::kAnswer);
-  EXPECT_EQ(NextStep(ApiResult{}, 1, absl::ZeroDuration(),
-                     absl::ZeroDuration(), policy, 1.0)
+  EXPECT_EQ(NextStep(ApiResult{}, 1, absl::ZeroDuration(), absl::ZeroDuration(),
+                     policy, 1.0)
                 .kind,
             RetryStep::Kind::kAnswer);
 }
