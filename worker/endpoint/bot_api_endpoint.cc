@@ -228,9 +228,9 @@ struct BotApiEndpoint::Impl {
       case Call::State::kQueued:
         TELEGATE_CHECK(queue.Remove(call.params.chat_key, id));
         stats->queued.fetch_sub(1);
-        stats->dropped_caller_left.fetch_add(1);
         stats->in_flight.fetch_sub(1);
         calls.erase(it);
+        stats->dropped_caller_left.fetch_add(1);  // after the gauges
         return;
       case Call::State::kWaiting:
         loop.Cancel(call.timer);
@@ -240,8 +240,8 @@ struct BotApiEndpoint::Impl {
 
   // A call that runs (or waits to retry) and whose caller left.
   void Drop(uint64_t id) {
-    stats->dropped_caller_left.fetch_add(1);
     Finish(id);
+    stats->dropped_caller_left.fetch_add(1);  // after the gauges
   }
 
   // The running call `id` is done: the next call of its chat may run.
