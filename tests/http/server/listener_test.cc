@@ -1,6 +1,7 @@
 // Listener over real loopback sockets: echo, HeadCheck, size limits,
 // malformed input, the head/body/idle deadlines (slowloris), keep-alive,
-// HTTP/1.0, pipelining, Expect: 100-continue, handler exceptions.
+// HTTP/1.0, pipelining, Expect: 100-continue, handler exceptions, clients
+// that leave before the answer (Respond::OnAbandoned).
 #include <httplib.h>
 
 #include <atomic>
