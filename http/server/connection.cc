@@ -9,12 +9,16 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <cerrno>
 #include <chrono>
 #include <exception>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
+
+#include <sys/socket.h>
+#include <sys/types.h>
 
 #include "common/log.h"
 #include "http/server/http_parser_setup.h"
@@ -260,6 +264,8 @@ class StreamConnection final
                   }));
       });
     });
+    abandon_ = respond.AbandonSignal();
+    WatchForHangUp();
     try {
       (*context_->handler)(std::move(request_), respond);
     } catch (const std::exception& e) {
@@ -269,6 +275,33 @@ class StreamConnection final
       log::Warn(Component(), "handler_exception");
       respond(JsonErrorResponse(500, "internal error"));
     }
+  }
+
+  // While the handler has not answered, notices the client closing (EOF or
+  // reset) without consuming input: a peeked byte means more requests
+  // (pipelined), which is not a hang-up, and ends the watch. Peeks first:
+  // the close may have come with the body (the reactor would not wake).
+  void WatchForHangUp() {
+    char byte = 0;
+    ssize_t n = ::recv(Tcp().socket().native_handle(), &byte, 1,
+                       MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0) return;
+    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      std::function<void()> abandon = std::move(abandon_);
+      abandon_ = nullptr;
+      if (abandon) abandon();
+      return;
+    }
+    uint64_t generation = ++watch_generation_;
+    Tcp().socket().async_wait(
+        tcp::socket::wait_read,
+        Bind([generation](StreamConnection* c, beast::error_code ec) {
+          if (ec || generation != c->watch_generation_ ||
+              c->phase_ != Phase::kHandler) {
+            return;
+          }
+          c->WatchForHangUp();
+        }));
   }
 
   void OnReadError(beast::error_code ec) {
@@ -318,6 +351,12 @@ class StreamConnection final
   void WriteResponse(Response response, bool force_close) {
     if (closed_) return;
     hold_.reset();  // the caller (Bind) keeps this alive
+    abandon_ = nullptr;
+    if (phase_ == Phase::kHandler) {  // only the hang-up watch is pending
+      ++watch_generation_;
+      beast::error_code ignored;
+      Tcp().socket().cancel(ignored);
+    }
     response_ = {};
     response_.version(version_);
     int status = response.status;
@@ -396,6 +435,8 @@ class StreamConnection final
   int served_ = 0;  // requests handed to the handler
   uint64_t id_ = 0;
   uint64_t timer_generation_ = 0;
+  uint64_t watch_generation_ = 0;
+  std::function<void()> abandon_;  // marks the pending answer abandoned
   Phase phase_ = Phase::kStarting;
   unsigned version_ = 11;
   bool keep_alive_ = false;

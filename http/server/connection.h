@@ -2,7 +2,8 @@
 // listener state it shares with its siblings. A connection runs entirely on
 // its own strand; it reads a request (idle, head and body deadlines), asks
 // the HeadCheck, runs the Handler on its strand and writes the answer the
-// handler's Respond posts back. Lifetime: connections are owned by their
+// handler's Respond posts back; meanwhile it watches for the client leaving
+// (Respond::Abandoned). Lifetime: connections are owned by their
 // pending asynchronous operations (shared_ptr, the Asio idiom) and, while
 // a handler has not answered, by themselves (released on answer or close);
 // ConnectionContext and everything it points to must outlive the

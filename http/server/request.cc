@@ -2,6 +2,9 @@
 
 #include <atomic>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+
 #include "nlohmann/json.hpp"
 
 namespace telegate::http {
@@ -29,8 +32,23 @@ struct Respond::State {
       send(JsonErrorResponse(500, "internal error"));
     }
   }
+  // Runs the abandon callback unless answered (or abandoned) already.
+  void Abandon() {
+    std::function<void()> callback;
+    {
+      absl::MutexLock lock(&mu);
+      if (called.load() || abandoned.exchange(true)) return;
+      callback = std::move(on_abandoned);
+      on_abandoned = nullptr;
+    }
+    if (callback) callback();
+  }
+
   std::atomic<bool> called{false};
+  std::atomic<bool> abandoned{false};
   const std::function<void(Response)> send;
+  absl::Mutex mu;
+  std::function<void()> on_abandoned ABSL_GUARDED_BY(mu);
 };
 
 Respond::Respond(std::function<void(Response)> send)
@@ -39,6 +57,25 @@ Respond::Respond(std::function<void(Response)> send)
 void Respond::operator()(Response response) const {
   if (state_->called.exchange(true)) return;
   if (state_->send) state_->send(std::move(response));
+}
+
+bool Respond::Abandoned() const { return state_->abandoned.load(); }
+
+void Respond::OnAbandoned(std::function<void()> callback) const {
+  {
+    absl::MutexLock lock(&state_->mu);
+    if (!state_->abandoned.load()) {
+      state_->on_abandoned = std::move(callback);
+      return;
+    }
+  }
+  if (!state_->called.load() && callback) callback();
+}
+
+std::function<void()> Respond::AbandonSignal() const {
+  return [weak = std::weak_ptr<State>(state_)] {
+    if (std::shared_ptr<State> state = weak.lock()) state->Abandon();
+  };
 }
 
 }  // namespace telegate::http

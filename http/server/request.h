@@ -46,11 +46,25 @@ Response JsonErrorResponse(int status, std::string_view message);
 // connection's strand. The first call wins, later ones are ignored. When
 // the last copy is destroyed without a call, the request is answered 500.
 // Safe to call or drop after the listener stopped (it then does nothing).
+// The listener marks an answer abandoned when the client closes (or resets)
+// its connection while the handler has not answered yet; a client that
+// half-closes and still waits counts as gone. Over TLS, a close_notify
+// before the close is not noticed (the answer's write fails instead).
 class Respond {
  public:
   // `send` carries a response to the connection; called at most once.
   explicit Respond(std::function<void(Response)> send);
   void operator()(Response response) const;
+
+  // True once the client left before this answer was sent.
+  bool Abandoned() const;
+  // `callback` runs once when the client leaves before the answer (on an io
+  // thread; inline if it already left), never after an answer was sent.
+  // Replaces an earlier callback. Must not block, and must not hold a copy
+  // of this Respond (that would keep the answer alive in a cycle).
+  void OnAbandoned(std::function<void()> callback) const;
+  // For the listener: marks this answer abandoned without keeping it alive.
+  std::function<void()> AbandonSignal() const;
 
  private:
   struct State;

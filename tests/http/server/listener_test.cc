@@ -1,7 +1,8 @@
 // Listener over real loopback sockets: echo, HeadCheck, size limits,
 // malformed input, the head/body/idle deadlines (slowloris), keep-alive,
 // HTTP/1.0, the request cap per connection, pipelining, Expect:
-// 100-continue, handler exceptions.
+// 100-continue, handler exceptions, clients that leave before the answer
+// (Respond::OnAbandoned).
 #include <httplib.h>
 
 #include <atomic>
@@ -13,11 +14,13 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/http/server/listener_fixture.h"
+#include "tests/worker/wait_until.h"
 
 namespace telegate::http {
 namespace {
 
 using testing::RawClient;
+using testing::WaitUntil;
 
 TEST(ListenerTest, EchoesBodyToHttplibClient) {
   std::atomic<bool> saw_head{false};
@@ -360,6 +363,88 @@ TEST(ListenerTest, AnswersLaterFromAnotherThreadAndOnlyOnce) {
   }
   absl::MutexLock lock(&mu);
   for (auto& t : answerers) t.join();
+}
+
+// Holds every Respond until the test ends, noting abandonment callbacks.
+struct HoldingHandler {
+  void operator()(Request, Respond respond) {
+    respond.OnAbandoned([this] { abandoned.fetch_add(1); });
+    absl::MutexLock lock(&mu);
+    held.push_back(std::move(respond));
+  }
+  size_t Held() {
+    absl::MutexLock lock(&mu);
+    return held.size();
+  }
+  absl::Mutex mu;
+  std::vector<Respond> held ABSL_GUARDED_BY(mu);
+  std::atomic<int> abandoned{0};
+};
+
+TEST(ListenerTest, ClientThatLeavesBeforeTheAnswerMarksItAbandoned) {
+  HoldingHandler handler;
+  TestListener server(TestOptions(), [&](Request r, Respond respond) {
+    handler(std::move(r), std::move(respond));
+  });
+  auto client = server.Connect();
+  ASSERT_TRUE(client->Send(PostRequest("{}")));
+  ASSERT_TRUE(WaitUntil([&] { return handler.Held() == 1; }));
+  {
+    absl::MutexLock lock(&handler.mu);
+    EXPECT_FALSE(handler.held[0].Abandoned());
+  }
+  client.reset();  // closes the socket
+  ASSERT_TRUE(WaitUntil([&] { return handler.abandoned.load() == 1; }));
+  absl::MutexLock lock(&handler.mu);
+  EXPECT_TRUE(handler.held[0].Abandoned());
+  // A callback set afterwards runs at once; the late answer is dropped.
+  int late = 0;
+  handler.held[0].OnAbandoned([&] { ++late; });
+  EXPECT_EQ(late, 1);
+  handler.held[0](Echo(Request{}));
+}
+
+TEST(ListenerTest, ClientThatClosesRightAfterSendingIsAbandoned) {
+  HoldingHandler handler;
+  TestListener server(TestOptions(), [&](Request r, Respond respond) {
+    handler(std::move(r), std::move(respond));
+  });
+  for (int i = 0; i < 3; ++i) {
+    auto client = server.Connect();
+    ASSERT_TRUE(client->Send(PostRequest("{}")));
+    ::shutdown(client->fd(), SHUT_WR);  // the FIN may come with the body
+    client.reset();
+  }
+  ASSERT_TRUE(WaitUntil([&] { return handler.abandoned.load() == 3; }));
+  EXPECT_EQ(handler.Held(), 3u);
+}
+
+TEST(ListenerTest, AnsweredOrPipelinedRequestsAreNotAbandoned) {
+  HoldingHandler handler;
+  TestListener server(TestOptions(), [&](Request r, Respond respond) {
+    if (r.path == "/now") {
+      respond.OnAbandoned([&] { handler.abandoned.fetch_add(1); });
+      return respond(Echo(std::move(r)));
+    }
+    handler(std::move(r), std::move(respond));
+  });
+  auto client = server.Connect();
+  // The second request waits in the socket behind the held first one.
+  ASSERT_TRUE(client->Send(PostRequest("held") + PostRequest("x", "/now")));
+  ASSERT_TRUE(WaitUntil([&] { return handler.Held() == 1; }));
+  {
+    absl::MutexLock lock(&handler.mu);
+    EXPECT_FALSE(handler.held[0].Abandoned());
+    handler.held[0](Echo(Request{}));
+  }
+  auto first = client->ReadResponse();
+  ASSERT_TRUE(first);
+  auto second = client->ReadResponse();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->body, "x");
+  client.reset();
+  server.listener->Stop();
+  EXPECT_EQ(handler.abandoned.load(), 0);
 }
 
 TEST(ListenerTest, ResponseHeadersAndStatusArePassedThrough) {
