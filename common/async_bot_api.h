@@ -9,10 +9,13 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/bot_api_client.h"
 #include "http/event_loop.h"
+#include "http/http_client.h"
 #include "nlohmann/json.hpp"
 
 namespace telegate {
@@ -28,6 +31,25 @@ class AsyncBotApiClient {
   // token or the URL.
   virtual void Call(std::string_view method, const nlohmann::json& params,
                     Callback done) = 0;
+  // `method` with a body passed through as given (a multipart/form-data
+  // upload), `content_type` included. Same contract as Call. The default
+  // answers at once with a failure (clients that cannot do it).
+  virtual void CallRaw(std::string_view /*method*/,
+                       std::string /*content_type*/, std::string /*body*/,
+                       Callback done) {
+    ApiResult none;
+    none.description = "raw calls are not supported by this client";
+    done(std::move(none));
+  }
+  // GET <base>/file/bot<token>/<file_path>: the HTTP answer as is. The
+  // default answers kUnimplemented.
+  virtual void FetchFile(std::string_view /*file_path*/,
+                         std::function<void(http::HttpResponse)> done) {
+    http::HttpResponse none;
+    none.status = absl::UnimplementedError(
+        "file downloads are not supported by this client");
+    done(std::move(none));
+  }
   // Calls in flight (started, not yet completed).
   virtual int in_flight() const = 0;
 };

@@ -54,6 +54,8 @@ ApiResult ApiResultOf(const http::HttpResponse& response,
 HttpAsyncBotApiClient::HttpAsyncBotApiClient(
     http::EventLoop* loop, const HttpAsyncBotApiOptions& options)
     : url_prefix_(absl::StrCat(options.base_url, "/bot", options.token, "/")),
+      file_prefix_(
+          absl::StrCat(options.base_url, "/file/bot", options.token, "/")),
       token_(std::make_shared<const std::string>(options.token)),
       connect_timeout_(options.connect_timeout),
       timeout_(options.timeout),
@@ -73,6 +75,46 @@ void HttpAsyncBotApiClient::Call(std::string_view method,
              [token = token_, done = std::move(done)](
                  http::HttpResponse response) {
                done(ApiResultOf(response, *token));
+             });
+}
+
+void HttpAsyncBotApiClient::CallRaw(std::string_view method,
+                                    std::string content_type,
+                                    std::string body, Callback done) {
+  http::HttpRequest request;
+  request.method = "POST";
+  request.url = absl::StrCat(url_prefix_, absl::string_view(method.data(),
+                                                            method.size()));
+  request.headers = {{"Content-Type", std::move(content_type)}};
+  request.body = std::move(body);
+  request.timeout = timeout_;
+  request.connect_timeout = connect_timeout_;
+  http_.Send(std::move(request),
+             [token = token_, done = std::move(done)](
+                 http::HttpResponse response) {
+               done(ApiResultOf(response, *token));
+             });
+}
+
+void HttpAsyncBotApiClient::FetchFile(
+    std::string_view file_path, std::function<void(http::HttpResponse)> done) {
+  http::HttpRequest request;
+  request.method = "GET";
+  request.url = absl::StrCat(file_prefix_, absl::string_view(file_path.data(),
+                                                             file_path.size()));
+  request.timeout = timeout_;
+  request.connect_timeout = connect_timeout_;
+  http_.Send(std::move(request),
+             [token = token_, done = std::move(done)](
+                 http::HttpResponse response) {
+               // A transport failure's text never holds the URL; scrub anyway.
+               if (!response.status.ok()) {
+                 response.status = absl::Status(
+                     response.status.code(),
+                     http::Scrub(std::string(response.status.message()),
+                                 *token));
+               }
+               done(std::move(response));
              });
 }
 

@@ -41,10 +41,15 @@ class HttpAsyncBotApiClient : public AsyncBotApiClient {
                         const HttpAsyncBotApiOptions& options);
   void Call(std::string_view method, const nlohmann::json& params,
             Callback done) override;
+  void CallRaw(std::string_view method, std::string content_type,
+               std::string body, Callback done) override;
+  void FetchFile(std::string_view file_path,
+                 std::function<void(http::HttpResponse)> done) override;
   int in_flight() const override { return http_.in_flight(); }
 
  private:
   const std::string url_prefix_;  // "<base>/bot<token>/"
+  const std::string file_prefix_;  // "<base>/file/bot<token>/"
   // Shared with the calls in flight: their callbacks may run after a `done`
   // destroyed this client.
   const std::shared_ptr<const std::string> token_;

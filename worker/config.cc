@@ -52,6 +52,13 @@ const std::vector<SettingSpec>& WorkerSettingSpecs() {
        "updates posted to the upstream bot at once (one per chat at most)"},
       {"TELEGATE_UPSTREAM_TIMEOUT_MS", "upstream_timeout_ms", "60000",
        "how long the upstream bot may take to answer one update"},
+      {"TELEGATE_BOT_API_LISTEN", "bot_api_listen", "",
+       "host:port of the Bot API endpoint for your bot and internal "
+       "services (/bot<token>/<method>, /file/bot<token>/<path>); empty: "
+       "off"},
+      {"TELEGATE_BOT_API_MAX_WAIT_MS", "bot_api_max_wait_ms", "30000",
+       "longest an endpoint call waits out 429s and retries before the "
+       "answer goes back unchanged"},
       {"TELEGATE_RATE_LIMITS", "rate_limits", "off",
        "proactive send limits (on/off); 429 retry_after is always honoured"},
       {"TELEGATE_RATE_GLOBAL_PER_SECOND", "rate_global_per_second", "30",
@@ -134,6 +141,13 @@ absl::StatusOr<WorkerConfig> LoadWorkerConfig(const Settings& settings) {
   ASSIGN_OR_RETURN(config.upstream_timeout_ms,
                    settings.GetInt("TELEGATE_UPSTREAM_TIMEOUT_MS", 100,
                                    3600000));
+  config.bot_api_listen = settings.Get("TELEGATE_BOT_API_LISTEN");
+  if (!config.bot_api_listen.empty()) {
+    RETURN_IF_ERROR(
+        CheckAddress("TELEGATE_BOT_API_LISTEN", config.bot_api_listen));
+  }
+  ASSIGN_OR_RETURN(config.bot_api_max_wait_ms,
+                   settings.GetInt("TELEGATE_BOT_API_MAX_WAIT_MS", 0, 3600000));
   ASSIGN_OR_RETURN(config.rate_limits, settings.GetBool("TELEGATE_RATE_LIMITS"));
   ASSIGN_OR_RETURN(int64_t global,
                    settings.GetInt("TELEGATE_RATE_GLOBAL_PER_SECOND", 1, 100000));

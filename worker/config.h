@@ -29,6 +29,8 @@ struct WorkerConfig {
   std::string upstream_secret;
   int upstream_max_connections = 100;
   int64_t upstream_timeout_ms = 60000;
+  std::string bot_api_listen;  // empty: no Bot API endpoint
+  int64_t bot_api_max_wait_ms = 30000;
   bool rate_limits = false;
   int rate_global_per_second = 30;
   int64_t rate_chat_interval_ms = 1000;

@@ -37,6 +37,7 @@
 #include "worker/chat_scheduler.h"
 #include "worker/clock.h"
 #include "worker/delivery_policy.h"
+#include "worker/endpoint/bot_api_caller.h"
 #include "worker/journal.h"
 #include "worker/rate_limiter.h"
 #include "worker/stats.h"
@@ -63,7 +64,7 @@ struct ProcessorOptions {
   UpstreamOptions upstream;
 };
 
-class UpdateProcessor {
+class UpdateProcessor final : public BotApiCaller {
  public:
   // Every pointer must outlive the processor.
   UpdateProcessor(ProcessorOptions options, ChatScheduler* scheduler,
@@ -93,6 +94,18 @@ class UpdateProcessor {
   ApiResult CallAndWait(const std::string& method,
                         const nlohmann::json& params);
 
+  // BotApiCaller, for the Bot API endpoint (update_processor_endpoint.cc):
+  // one attempt through a loop's current client, round-robin over the
+  // loops. Counted for error recovery: a success resets the count;
+  // transient failures and 401/404 (a revoked token) are errors; 400/403
+  // and 429 are the calling bot's business, not the worker's health.
+  void CallJson(std::string method, nlohmann::json params,
+                Done done) override;
+  void CallRaw(std::string method, std::string content_type,
+               std::string body, Done done) override;
+  void FetchFile(std::string file_path,
+                 std::function<void(http::HttpResponse)> done) override;
+
   // Lets the loops finish queued work until `grace` has passed (what is
   // left stays journaled), then stops them. Idempotent.
   void Stop(absl::Duration grace);
@@ -100,6 +113,12 @@ class UpdateProcessor {
  private:
   struct Loop;
 
+  // Runs `start` on a loop with its current client, or answers `done` with
+  // "worker stopping" when there is none.
+  void OnSomeLoop(std::function<void(Loop&, uint64_t generation)> start,
+                  std::function<void()> unavailable);
+  void AccountEndpointCall(std::string_view method, const ApiResult& result,
+                           uint64_t generation);
   void PostPump(Loop& loop);
   void Pump(Loop& loop);
   void EnsureClient(Loop& loop);

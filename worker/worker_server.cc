@@ -5,7 +5,9 @@
 #include <grpcpp/health_check_service_interface.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/address.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "grpc/health/v1/health.pb.h"
 #include "worker/admin_service.h"
 #include "worker/bot_runtime.h"
@@ -97,6 +99,11 @@ absl::StatusOr<int> WorkerServer::Start() {
     });
   }
   if (absl::Status replay = intake_->Replay(); !replay.ok()) return replay;
+  if (!config_.bot_api_listen.empty()) {
+    absl::StatusOr<int> endpoint = StartEndpoint();
+    if (!endpoint.ok()) return endpoint.status();
+    bot_api_port_ = *endpoint;
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   (void)grpc::health::v1::HealthCheckRequest::descriptor();  // reflection
@@ -132,6 +139,37 @@ absl::StatusOr<int> WorkerServer::Start() {
   return port;
 }
 
+absl::StatusOr<int> WorkerServer::StartEndpoint() {
+  ASSIGN_OR_RETURN(HostPort address, ParseHostPort(config_.bot_api_listen));
+  BotApiEndpointOptions options;
+  options.host = address.host;
+  options.port = address.port;
+  options.token = config_.bot_token;
+  options.max_wait = absl::Milliseconds(config_.bot_api_max_wait_ms);
+  options.retry.max_attempts = config_.max_attempts;
+  endpoint_stats_ = std::make_unique<BotApiEndpointStats>();
+  options.stats = endpoint_stats_.get();
+  // From the calling bot's side, its webhook is where telegate posts the
+  // updates: the upstream URL, with the updates waiting in the worker.
+  options.webhook_info = [this] {
+    WebhookInfo info;
+    info.url = config_.upstream_url;
+    info.pending_update_count = intake_->in_flight();
+    info.max_connections = config_.upstream_max_connections;
+    return info;
+  };
+  endpoint_ = std::make_unique<BotApiEndpoint>(options, processor_.get());
+  absl::StatusOr<int> port = endpoint_->Start();
+  if (!port.ok()) {
+    return absl::Status(port.status().code(),
+                        absl::StrCat("TELEGATE_BOT_API_LISTEN: ",
+                                     port.status().message()));
+  }
+  log::Info("worker", "bot_api_endpoint_listening",
+            {{"address", absl::StrCat(address.host, ":", *port)}});
+  return port;
+}
+
 void WorkerServer::Shutdown() {
   if (!stopping_.HasBeenNotified()) stopping_.Notify();
   if (init_retry_.joinable()) init_retry_.join();
@@ -142,6 +180,8 @@ void WorkerServer::Shutdown() {
   }
   if (metrics_server_ != nullptr) metrics_server_->Stop();
   intake_->Stop();
+  // The bot's calls stop before the loops that carry them.
+  if (endpoint_ != nullptr) endpoint_->Stop();
   processor_->Stop(absl::Milliseconds(config_.shutdown_grace_ms));
   // Acks already promised are committed before the streams close.
   journal_->Flush();

@@ -12,6 +12,7 @@
 #include "absl/synchronization/notification.h"
 #include "common/metrics.h"
 #include "common/async_bot_api.h"
+#include "worker/endpoint/bot_api_endpoint.h"
 #include "worker/upstream/upstream_health.h"
 #include "worker/bot_handler.h"
 #include "worker/clock.h"
@@ -52,11 +53,14 @@ class WorkerServer {
 
   // The bound port of the HTTP admin listener (/metrics), 0 if none.
   int admin_port() const { return admin_port_; }
+  // The Bot API endpoint's port; 0 when it is off.
+  int bot_api_port() const { return bot_api_port_; }
 
   // Refuses new updates, lets queued ones finish within the configured
   // grace (the rest stay journaled for the next start), stops gRPC.
   // Idempotent.
   void Shutdown();
+  absl::StatusOr<int> StartEndpoint();
 
  private:
   const WorkerConfig config_;
@@ -70,12 +74,15 @@ class WorkerServer {
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<UpstreamHealth> upstream_;  // with TELEGATE_UPSTREAM_URL
   std::unique_ptr<UpdateProcessor> processor_;
+  std::unique_ptr<BotApiEndpointStats> endpoint_stats_;
+  std::unique_ptr<BotApiEndpoint> endpoint_;  // with TELEGATE_BOT_API_LISTEN
   std::unique_ptr<BearerAuth> auth_;
   std::unique_ptr<UpdatesService> updates_service_;
   std::unique_ptr<AdminService> admin_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<MetricsRegistry> metrics_;
   std::unique_ptr<MetricsServer> metrics_server_;
+  int bot_api_port_ = 0;
   int admin_port_ = 0;
   // Retries getMe with backoff while the Bot API was unreachable at start.
   std::thread init_retry_;

@@ -24,11 +24,6 @@
 namespace telegate::worker {
 namespace {
 
-// The request's raw query string. http::Request has no query field yet
-// (another change adds `std::string query`): until then, no query.
-// Swap for `return request.query;` once it lands.
-std::string_view RequestQuery(const http::Request& /*request*/) { return {}; }
-
 // Lets late callbacks (a BotApiCaller's `done`, an abandoned answer) reach
 // the loop only while it lives: Stop closes the gate first. Thread-safe.
 class PostGate {
@@ -116,7 +111,7 @@ struct BotApiEndpoint::Impl {
     const std::string* type = request.Header("content-type");
     absl::StatusOr<CallParams> params =
         ParseCallParams(type != nullptr ? *type : "", std::move(request.body),
-                        RequestQuery(request));
+                        request.query);
     if (!params.ok()) {
       stats->bad_requests.fetch_add(1);
       return respond(TelegramError(

@@ -5,37 +5,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "common/absl_strings.h"
+#include "http/server/query.h"
 
 namespace telegate::worker {
 namespace {
 
 constexpr size_t kMaxChatIdBytes = 256;
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '+') {
-      out.push_back(' ');
-    } else if (c == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
-               HexValue(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 +
-                                      HexValue(text[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 // "multipart/form-data; boundary=..." -> lower-case media type.
 std::string MediaType(std::string_view content_type) {
@@ -46,7 +21,7 @@ std::string MediaType(std::string_view content_type) {
 }
 
 void AddPairs(std::string_view text, nlohmann::json* out) {
-  for (auto& [name, value] : ParseUrlEncodedPairs(text)) {
+  for (auto& [name, value] : http::ParseUrlEncoded(text)) {
     (*out)[name] = std::move(value);
   }
 }
@@ -84,24 +59,6 @@ bool IsPlainField(std::string_view head, std::string_view name) {
 }
 
 }  // namespace
-
-std::vector<std::pair<std::string, std::string>> ParseUrlEncodedPairs(
-    std::string_view text) {
-  std::vector<std::pair<std::string, std::string>> pairs;
-  while (!text.empty()) {
-    size_t amp = text.find('&');
-    std::string_view item = text.substr(0, amp);
-    text = amp == std::string_view::npos ? std::string_view()
-                                         : text.substr(amp + 1);
-    if (item.empty()) continue;
-    size_t eq = item.find('=');
-    std::string_view name = item.substr(0, eq);
-    std::string_view value =
-        eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
-    pairs.emplace_back(PercentDecode(name), PercentDecode(value));
-  }
-  return pairs;
-}
 
 std::string ChatKey(const nlohmann::json& chat_id) {
   if (chat_id.is_number_integer()) {

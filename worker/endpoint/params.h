@@ -44,12 +44,6 @@ std::string ChatKey(const nlohmann::json& chat_id);
 std::string MultipartField(std::string_view content_type, std::string_view body,
                            std::string_view name);
 
-// application/x-www-form-urlencoded pairs, percent-decoded, '+' as space.
-// Private stand-in for http/server/query.h's ParseUrlEncoded: swap it once
-// that lands.
-std::vector<std::pair<std::string, std::string>> ParseUrlEncodedPairs(
-    std::string_view text);
-
 }  // namespace telegate::worker
 
 #endif  // TELEGATE_WORKER_ENDPOINT_PARAMS_H_

@@ -113,8 +113,6 @@ TEST_F(BotApiEndpointTest, FormParametersReachTheCaller) {
 }
 
 TEST_F(BotApiEndpointTest, QueryParametersReachTheCaller) {
-  GTEST_SKIP() << "needs http::Request::query (another change adds it); "
-                  "then RequestQuery() in bot_api_endpoint.cc returns it";
   StartEndpoint();
   auto res = Client()->Get(
       (MethodPath("sendMessage") + "?chat_id=42&text=a%20b").c_str());

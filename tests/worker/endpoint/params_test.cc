@@ -114,15 +114,5 @@ TEST(ParamsTest, ChatKey) {
   EXPECT_EQ(ChatKey(json(1.5)), "");
 }
 
-TEST(ParamsTest, ParseUrlEncodedPairs) {
-  auto pairs = ParseUrlEncodedPairs("a=1&&b=x%2By+z&c&d=%zz&%41=%");
-  ASSERT_EQ(pairs.size(), 5u);
-  EXPECT_EQ(pairs[0], std::make_pair(std::string("a"), std::string("1")));
-  EXPECT_EQ(pairs[1], std::make_pair(std::string("b"), std::string("x+y z")));
-  EXPECT_EQ(pairs[2], std::make_pair(std::string("c"), std::string("")));
-  EXPECT_EQ(pairs[3], std::make_pair(std::string("d"), std::string("%zz")));
-  EXPECT_EQ(pairs[4], std::make_pair(std::string("A"), std::string("%")));
-}
-
 }  // namespace
 }  // namespace telegate::worker
