@@ -4,6 +4,7 @@
 #   docker build --target gateway  -t telegate-gateway  .
 #   docker build --target worker   -t telegate-worker   .
 #   docker build --target emulator -t telegate-emulator .
+#   docker build --target bot-python -t telegate-example-bot .
 #
 # Settings come from the environment at run time (README "Settings"); no
 # secret is baked in. Works with the legacy builder (DOCKER_BUILDKIT=0).
@@ -64,6 +65,20 @@ EXPOSE 50051 8082
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["telegate-healthcheck", "TELEGATE_WORKER_ADMIN_LISTEN", "127.0.0.1:8082", "/healthz"]
 ENTRYPOINT ["telegate-worker"]
+
+# ---- the example bot of examples/python-echo (standard library only), for
+# the compose profile bot-python: an ordinary webhook bot behind telegate ----
+FROM ${BASE_IMAGE} AS bot-python
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      python3 \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --uid 10002 --no-create-home --no-log-init --shell /usr/sbin/nologin bot
+COPY examples/python-echo/bot.py /usr/local/bin/telegate-example-bot
+USER bot
+ENV WEBHOOK_LISTEN=0.0.0.0:8090
+EXPOSE 8090
+ENTRYPOINT ["/usr/bin/python3", "/usr/local/bin/telegate-example-bot"]
 
 # ---- the gateway: stateless webhook ingress + admin panel (default target) ----
 FROM runtime AS gateway

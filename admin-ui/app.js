@@ -317,6 +317,7 @@ function renderHealth(health, reachable, error) {
   $('bot_status').dataset.state = botStatus === 'OK' ? 'ok' : botStatus === '–' ? 'unknown' : 'error';
   $('bot_status').title = botStatus;
   setText('restart_count', fmtInt(health.restart_count));
+  if (typeof renderUpstream === 'function') renderUpstream(health);
 
   const count = health.error_count, threshold = health.error_threshold;
   setText('error_count', fmtInt(count));
@@ -337,6 +338,7 @@ const STAT_IDS = ['updates_received', 'updates_processed', 'updates_failed',
 
 function renderStats(stats) {
   for (const id of STAT_IDS) setText(id, fmtInt(stats[id]));
+  if (typeof renderEndpoint === 'function') renderEndpoint(stats);
   setText('sends', fmtInt(stats.sends_ok) + ' / ' + fmtInt(stats.sends_failed));
   // Processing loops, and their Bot API calls in flight when the gateway
   // passes them on.

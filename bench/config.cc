@@ -23,6 +23,9 @@ const std::vector<SettingSpec>& BenchSettingSpecs() {
       {"BENCH_QUEUE_LIMIT", "queue_limit", "10000",
        "TELEGATE_QUEUE_LIMIT for the worker (small values provoke 503 + "
        "redelivery)"},
+      {"BENCH_UPSTREAM_BOT", "upstream_bot", "",
+       "a Python webhook bot (e.g. examples/python-echo/bot.py) run behind "
+       "the pair instead of the built-in echo bot"},
       {"BENCH_BIN_DIR", "bin_dir", "",
        "directory of telegate-worker and telegate-gateway (empty: the "
        "bench binary's directory)"},
@@ -64,6 +67,7 @@ absl::StatusOr<BenchConfig> LoadBenchConfig(const Settings& settings,
   ASSIGN_OR_RETURN(int64_t queue_limit,
                    settings.GetInt("BENCH_QUEUE_LIMIT", 1, 10000000));
   config.queue_limit = static_cast<int>(queue_limit);
+  config.upstream_bot = settings.Get("BENCH_UPSTREAM_BOT");
   config.bin_dir = settings.Get("BENCH_BIN_DIR");
   if (config.bin_dir.empty()) config.bin_dir = self_dir;
   config.json_path = settings.Get("BENCH_JSON");

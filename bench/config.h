@@ -20,6 +20,10 @@ struct BenchConfig {
   int connections = 40;
   std::string worker_threads;  // "" = the worker's default
   int queue_limit = 10000;     // the worker's TELEGATE_QUEUE_LIMIT
+  // A webhook bot script run with /usr/bin/python3 behind the pair
+  // (TELEGATE_UPSTREAM_URL + TELEGATE_BOT_API_LISTEN), e.g.
+  // examples/python-echo/bot.py; "" = the built-in echo bot.
+  std::string upstream_bot;
   std::string bin_dir;         // holds telegate-worker, telegate-gateway
   std::string json_path;       // "" = no JSON file
   std::string markdown_path;   // "" = none; else a table row is appended

@@ -127,6 +127,7 @@ Report Summarize(const RunData& data) {
   r.latency_ms = data.latency_ms;
   r.connections = data.connections;
   r.worker_threads = data.worker_threads;
+  r.bot = data.bot.empty() ? "built-in echo" : data.bot;
   r.non_2xx = data.non_2xx;
   r.no_answer = data.no_answer;
   r.redeliveries = data.non_2xx + data.no_answer;
@@ -192,9 +193,9 @@ bool Passed(const Report& r) {
 std::string FormatText(const Report& r) {
   std::string out = absl::StrFormat(
       "telegate-bench: %d chats x %s over %d connections, Bot API latency "
-      "%d ms, worker threads %s\n",
+      "%d ms, worker threads %s, bot %s\n",
       r.chats, Load(r), r.connections, r.latency_ms,
-      r.worker_threads.empty() ? "default" : r.worker_threads);
+      r.worker_threads.empty() ? "default" : r.worker_threads, r.bot);
   absl::StrAppend(
       &out,
       Row("updates accepted", absl::StrCat(r.total_updates, " (echoed ",
@@ -234,6 +235,7 @@ nlohmann::json ToJson(const Report& r) {
       {"seconds", r.seconds},
       {"latency_ms", r.latency_ms},
       {"connections", r.connections},
+      {"bot", r.bot},
       {"worker_threads",
        r.worker_threads.empty() ? "default" : r.worker_threads},
       {"total_updates", r.total_updates},
@@ -263,13 +265,13 @@ nlohmann::json ToJson(const Report& r) {
 }
 
 std::string MarkdownHeader() {
-  return "| Bot API latency | chats | load | throughput (updates/s) | "
+  return "| Bot API latency | chats | bot | load | throughput (updates/s) | "
          "webhook answers not 2xx | webhook p50 / p99 | end-to-end p99 | "
          "CPU per update, gateway + worker | CPU per update, load generator "
          "+ emulator | peak RSS gateway / worker / load + emulator | peak PSS "
          "gateway + worker together | not "
          "echoed by the end (lost or still queued), duplicated, reordered |\n"
-         "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+         "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 }
 
 std::string MarkdownRow(const Report& r) {
@@ -278,9 +280,9 @@ std::string MarkdownRow(const Report& r) {
                       : std::string("?");
   };
   return absl::StrFormat(
-      "| %d ms | %d | %s | %.0f | %d | %.1f / %.1f ms | %.0f ms | %.3f ms | "
+      "| %d ms | %d | %s | %s | %.0f | %d | %.1f / %.1f ms | %.0f ms | %.3f ms | "
       "%.3f ms | %s / %s / %s MB | %.1f MB | %d, %d, %d |\n",
-      r.latency_ms, r.chats, Load(r), r.throughput_per_second,
+      r.latency_ms, r.chats, r.bot, Load(r), r.throughput_per_second,
       r.non_2xx + r.no_answer, r.webhook_answer.p50_ms, r.webhook_answer.p99_ms,
       r.end_to_end.p99_ms, r.pair_cpu_ms_per_update, r.bench_cpu_ms_per_update,
       rss(r.gateway), rss(r.worker), rss(r.bench), r.pair_peak_pss_mb,

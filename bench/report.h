@@ -22,6 +22,7 @@ struct RunData {
   int latency_ms = 0;
   int connections = 0;
   std::string worker_threads;  // "" = the worker's default
+  std::string bot;             // "built-in echo" or the upstream bot's name
   std::vector<UpdateRecord> updates;
   std::vector<Echo> echoes;  // any order
   int64_t non_2xx = 0;
@@ -45,6 +46,7 @@ struct Report {
   int latency_ms = 0;
   int connections = 0;
   std::string worker_threads;
+  std::string bot;
   int64_t total_updates = 0;         // accepted (answered 2xx)
   int64_t undelivered = 0;  // timed run: posts cut off by the end, not 2xx
   int64_t echoed = 0;                // updates echoed at least once

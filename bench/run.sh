@@ -2,10 +2,11 @@
 # Builds telegate-bench, telegate-worker and telegate-gateway (Release, in
 # build-release/ or $TELEGATE_BENCH_BUILD_DIR) and runs the benchmark.
 #
-# No arguments: the three scenarios of the README table, 15 s each
-# (BENCH_SECONDS overrides): Bot API latency 0 ms / 200 chats, 0 ms / 2000
-# chats and 80 ms / 2000 chats; prints each run's report, then one Markdown
-# table of all three (also left in $build/bench-table.md).
+# No arguments: the scenarios of the README table, 15 s each (BENCH_SECONDS
+# overrides): Bot API latency 0 ms / 200 chats, 0 ms / 2000 chats and
+# 80 ms / 2000 chats, then 0 ms / 200 chats through the Python example bot
+# and through the built-in echo bot; prints each run's report, then one
+# Markdown table of all of them (also left in $build/bench-table.md).
 # With arguments: one run with them, e.g.
 #   bench/run.sh --latency_ms 80 --chats 2000 --seconds 15 --json out.json
 set -euo pipefail
@@ -28,11 +29,17 @@ seconds="${BENCH_SECONDS:-15}"
 table="$build/bench-table.md"
 : >"$table"
 status=0
-for scenario in "0 200" "0 2000" "80 2000"; do
-  read -r latency chats <<<"$scenario"
-  echo "== Bot API latency $latency ms, $chats chats, $seconds s" >&2
+# The last two: the same load through examples/python-echo/bot.py behind the
+# pair (TELEGATE_UPSTREAM_URL + the worker's Bot API endpoint) and through
+# the built-in echo bot, one after the other in this run.
+python_bot="$root/examples/python-echo/bot.py"
+for scenario in "0 200 -" "0 2000 -" "80 2000 -" "0 200 python" "0 200 builtin"; do
+  read -r latency chats bot <<<"$scenario"
+  extra=()
+  if [[ "$bot" == python ]]; then extra=(--upstream_bot "$python_bot"); fi
+  echo "== Bot API latency $latency ms, $chats chats, $seconds s, bot $bot" >&2
   "$bench" --connections 40 --seconds "$seconds" --latency_ms "$latency" \
-    --chats "$chats" --markdown "$table" >&2 || status=$?
+    --chats "$chats" --markdown "$table" "${extra[@]}" >&2 || status=$?
 done
 cat "$table"
 exit "$status"

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <utility>
 
 #include "absl/time/clock.h"
@@ -30,6 +31,7 @@ absl::StatusOr<Report> RunBench(const BenchConfig& config) {
   stack_options.queue_limit = config.queue_limit;
   stack_options.expected_calls = total;
   stack_options.latency_ms = config.latency_ms;
+  stack_options.upstream_bot = config.upstream_bot;
   absl::StatusOr<std::unique_ptr<BenchStack>> stack =
       BenchStack::Start(stack_options);
   if (!stack.ok()) return stack.status();
@@ -66,6 +68,12 @@ absl::StatusOr<Report> RunBench(const BenchConfig& config) {
   data.latency_ms = config.latency_ms;
   data.connections = config.connections;
   data.worker_threads = config.worker_threads;
+  data.bot = config.upstream_bot.empty()
+                 ? ""
+                 : std::filesystem::path(config.upstream_bot)
+                       .parent_path()
+                       .filename()
+                       .string();
   data.updates = std::move(result.updates);
   data.non_2xx = result.non_2xx;
   data.no_answer = result.no_answer;

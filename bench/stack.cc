@@ -11,11 +11,13 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "bench/proc_stats.h"
+#include "testing/loopback_servers.h"
 
 namespace telegate::bench {
 namespace {
 
 constexpr char kToken[] = "987654321:bench-token";
+constexpr char kBotSecret[] = "bench_bot-secret";
 constexpr char kSecret[] = "bench_secret-42";
 constexpr absl::Duration kStartTimeout = absl::Seconds(20);
 // "listening" and "worker_stream_opened" are info lines: at "warn" they
@@ -103,6 +105,25 @@ absl::Status BenchStack::StartAll(const StackOptions& options) {
   if (!options.worker_threads.empty()) {
     worker_env["TELEGATE_WORKER_THREADS"] = options.worker_threads;
   }
+  if (!options.upstream_bot.empty()) {
+    const int bot_port = testing::UnusedPort();
+    const int api_port = testing::UnusedPort();
+    worker_env["TELEGATE_UPSTREAM_URL"] =
+        absl::StrCat("http://127.0.0.1:", bot_port, "/webhook");
+    worker_env["TELEGATE_UPSTREAM_SECRET"] = kBotSecret;
+    worker_env["TELEGATE_BOT_API_LISTEN"] =
+        absl::StrCat("127.0.0.1:", api_port);
+    absl::StatusOr<std::unique_ptr<testing::ChildProcess>> bot =
+        testing::ChildProcess::Start(
+            "/usr/bin/python3", {options.upstream_bot},
+            {{"BOT_TOKEN", kToken},
+             {"BOT_API_BASE", absl::StrCat("http://127.0.0.1:", api_port)},
+             {"WEBHOOK_LISTEN", absl::StrCat("127.0.0.1:", bot_port)},
+             {"WEBHOOK_SECRET", kBotSecret},
+             {"PATH", "/usr/bin:/bin"}});
+    if (!bot.ok()) return bot.status();
+    bot_ = std::move(*bot);
+  }
   absl::StatusOr<std::unique_ptr<testing::ChildProcess>> worker =
       testing::ChildProcess::Start(options.bin_dir + "/telegate-worker", {},
                                    worker_env);
@@ -149,6 +170,7 @@ void BenchStack::Stop(ProcessFigures* worker, ProcessFigures* gateway) {
   ProcessFigures gateway_figures = Measure("gateway", gateway_.get());
   gateway_figures.exit_code = Terminate(gateway_.get());
   worker_figures.exit_code = Terminate(worker_.get());
+  if (bot_ != nullptr) Terminate(bot_.get());
   if (emulator_ != nullptr) emulator_->Stop();
   std::error_code ignored;
   if (!data_dir_.empty()) std::filesystem::remove_all(data_dir_, ignored);

@@ -26,6 +26,7 @@ struct StackOptions {
   int queue_limit = 10000;     // the worker's TELEGATE_QUEUE_LIMIT
   size_t expected_calls = 0;   // sizes the emulator's call record
   int latency_ms = 0;          // every Bot API call answered after this
+  std::string upstream_bot;    // a Python bot behind the pair; "" = none
 };
 
 class BenchStack {
@@ -55,6 +56,7 @@ class BenchStack {
   std::unique_ptr<emulator::EmulatorServer> emulator_;
   std::unique_ptr<testing::ChildProcess> worker_;
   std::unique_ptr<testing::ChildProcess> gateway_;
+  std::unique_ptr<testing::ChildProcess> bot_;  // with upstream_bot
   int public_port_ = 0;
   bool stopped_ = false;
 };

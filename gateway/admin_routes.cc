@@ -59,6 +59,22 @@ json HealthJson(const telegate::v1::GetHealthResponse& h) {
   return out;
 }
 
+json EndpointJson(const telegate::v1::EndpointCounters& e) {
+  return {{"calls", e.calls()},
+          {"answered_ok", e.answered_ok()},
+          {"answered_error", e.answered_error()},
+          {"answered_network", e.answered_network()},
+          {"bad_requests", e.bad_requests()},
+          {"retries", e.retries()},
+          {"flood_waits", e.flood_waits()},
+          {"intercepted", e.intercepted()},
+          {"files", e.files()},
+          {"unauthorized", e.unauthorized()},
+          {"dropped_caller_left", e.dropped_caller_left()},
+          {"in_flight", e.in_flight()},
+          {"queued", e.queued()}};
+}
+
 json StatsJson(const telegate::v1::GetStatsResponse& s) {
   json threads = json::array();
   for (const telegate::v1::ThreadState& t : s.thread_states()) {
@@ -91,7 +107,9 @@ json StatsJson(const telegate::v1::GetStatsResponse& s) {
           {"threads", s.threads()},
           {"latency_p50_ms", s.latency_p50_ms()},
           {"latency_p99_ms", s.latency_p99_ms()},
-          {"thread_states", std::move(threads)}};
+          {"thread_states", std::move(threads)},
+          {"endpoint", s.has_endpoint() ? EndpointJson(s.endpoint())
+                                        : json(nullptr)}};
 }
 
 std::string SnapshotJson(const telegate::v1::StatusSnapshot& snapshot) {

@@ -89,6 +89,22 @@ grpc::Status AdminService::GetStats(grpc::ServerContext* context,
 }
 
 void AdminService::FillStats(GetStatsResponse* r) const {
+  if (const BotApiEndpointStats* e = deps_.endpoint; e != nullptr) {
+    telegate::v1::EndpointCounters* out = r->mutable_endpoint();
+    out->set_calls(e->calls.load());
+    out->set_answered_ok(e->answered_ok.load());
+    out->set_answered_error(e->answered_error.load());
+    out->set_answered_network(e->answered_network.load());
+    out->set_bad_requests(e->bad_requests.load());
+    out->set_retries(e->retries.load());
+    out->set_flood_waits(e->flood_waits.load());
+    out->set_intercepted(e->intercepted.load());
+    out->set_files(e->files.load());
+    out->set_unauthorized(e->unauthorized.load());
+    out->set_dropped_caller_left(e->dropped_caller_left.load());
+    out->set_in_flight(e->in_flight.load());
+    out->set_queued(e->queued.load());
+  }
   const WorkerStats& s = *deps_.stats;
   BotSnapshot bot = deps_.runtime->Snapshot();
   r->set_updates_received(s.received.load());

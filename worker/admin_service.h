@@ -16,6 +16,7 @@
 #include "worker/journal.h"
 #include "worker/auth.h"
 #include "worker/stats.h"
+#include "worker/endpoint/endpoint_stats.h"
 #include "worker/update_processor.h"
 
 namespace telegate::worker {
@@ -28,6 +29,7 @@ struct AdminDeps {
   WorkerStats* stats;
   UpdateProcessor* processor;
   UpstreamHealth* upstream;  // null with the built-in bot
+  const BotApiEndpointStats* endpoint;  // null without the endpoint
   const BearerAuth* auth;
   std::string environment;
 };

@@ -1,5 +1,8 @@
 #include "worker/metrics_server.h"
 
+#include "worker/endpoint/endpoint_stats.h"
+#include "worker/upstream/upstream_health.h"
+
 #include <httplib.h>
 
 #include "absl/time/clock.h"
@@ -125,6 +128,67 @@ void RegisterWorkerMetrics(MetricsRegistry* r, const WorkerStats* s,
   absl::Time start = absl::Now();
   r->Add(Type::kGauge, "telegate_worker_uptime_seconds", "Seconds since start",
          {}, [start] { return absl::ToDoubleSeconds(absl::Now() - start); });
+}
+
+void RegisterUpstreamMetrics(MetricsRegistry* r, const UpstreamHealth* up) {
+  using Type = MetricsRegistry::Type;
+  auto snap = [up] { return up->Snapshot(absl::Now()); };
+  r->Add(Type::kGauge, "telegate_worker_upstream_reachable",
+         "1 while the upstream bot answers", {},
+         [snap] { return snap().reachable ? 1 : 0; });
+  r->Add(Type::kGauge, "telegate_worker_upstream_misconfigured",
+         "1 while the upstream bot refuses telegate (401/403/404)", {},
+         [snap] { return snap().misconfigured ? 1 : 0; });
+  r->Add(Type::kGauge, "telegate_worker_upstream_errors_in_a_row",
+         "Failed posts to the upstream bot in a row (an answer resets it)", {},
+         [snap] { return snap().error_count; });
+  r->Add(Type::kCounter, "telegate_worker_upstream_restarts_total",
+         "Re-creations of the connections to the upstream bot", {},
+         [snap] { return snap().restarts; });
+  r->Add(Type::kGauge, "telegate_worker_upstream_in_flight",
+         "Updates being posted to the upstream bot now", {},
+         [snap] { return snap().in_flight; });
+  const std::string posts = "telegate_worker_upstream_posts_total";
+  r->Add(Type::kCounter, posts, "Updates posted to the upstream bot",
+         {{"result", "posted"}}, [snap] { return snap().posted; });
+  r->Add(Type::kCounter, posts, "", {{"result", "handled"}},
+         [snap] { return snap().handled; });
+  r->Add(Type::kCounter, posts, "", {{"result", "refused"}},
+         [snap] { return snap().refused; });
+}
+
+void RegisterEndpointMetrics(MetricsRegistry* r,
+                             const BotApiEndpointStats* e) {
+  using Type = MetricsRegistry::Type;
+  const std::string calls = "telegate_worker_endpoint_calls_total";
+  for (const auto& [result, counter] :
+       std::vector<std::pair<std::string, const std::atomic<int64_t>*>>{
+           {"received", &e->calls},
+           {"ok", &e->answered_ok},
+           {"error", &e->answered_error},
+           {"network", &e->answered_network},
+           {"bad_request", &e->bad_requests},
+           {"intercepted", &e->intercepted},
+           {"file", &e->files},
+           {"unauthorized", &e->unauthorized},
+           {"not_found", &e->not_found},
+           {"dropped_caller_left", &e->dropped_caller_left}}) {
+    r->Add(Type::kCounter, calls,
+           "Calls to the worker's Bot API endpoint by outcome",
+           {{"result", result}}, [counter] { return counter->load(); });
+  }
+  r->Add(Type::kCounter, "telegate_worker_endpoint_retries_total",
+         "Endpoint calls retried after 5xx or network failures", {},
+         [e] { return e->retries.load(); });
+  r->Add(Type::kCounter, "telegate_worker_endpoint_flood_waits_total",
+         "429s waited out inside the endpoint", {},
+         [e] { return e->flood_waits.load(); });
+  r->Add(Type::kGauge, "telegate_worker_endpoint_in_flight",
+         "Endpoint calls at the Bot API now", {},
+         [e] { return e->in_flight.load(); });
+  r->Add(Type::kGauge, "telegate_worker_endpoint_queued",
+         "Endpoint calls waiting behind their chat or a 429", {},
+         [e] { return e->queued.load(); });
 }
 
 }  // namespace telegate::worker

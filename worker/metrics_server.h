@@ -38,12 +38,20 @@ class MetricsServer {
 class BotRuntime;
 class Intake;
 class ChatScheduler;
+class UpstreamHealth;
+struct BotApiEndpointStats;
 class UpdateProcessor;
 struct WorkerStats;
 void RegisterWorkerMetrics(MetricsRegistry* registry, const WorkerStats* stats,
                            const BotRuntime* runtime, const Intake* intake,
                            const ChatScheduler* scheduler,
                            const UpdateProcessor* processor);
+// The user's own bot (telegate_worker_upstream_*) and the Bot API endpoint
+// (telegate_worker_endpoint_*); both must outlive the registry.
+void RegisterUpstreamMetrics(MetricsRegistry* registry,
+                             const UpstreamHealth* upstream);
+void RegisterEndpointMetrics(MetricsRegistry* registry,
+                             const BotApiEndpointStats* endpoint);
 
 }  // namespace telegate::worker
 

@@ -77,11 +77,13 @@ absl::StatusOr<int> WorkerServer::Start() {
       std::make_unique<UpdatesService>(intake_.get(), auth_.get());
   admin_service_ = std::make_unique<AdminService>(AdminDeps{
       runtime_.get(), intake_.get(), scheduler_.get(), journal_.get(),
-      stats_.get(), processor_.get(), upstream_.get(), auth_.get(),
-      config_.environment});
+      stats_.get(), processor_.get(), upstream_.get(),
+      config_.bot_api_listen.empty() ? nullptr : endpoint_stats_.get(),
+      auth_.get(), config_.environment});
   metrics_ = std::make_unique<MetricsRegistry>();
   RegisterWorkerMetrics(metrics_.get(), stats_.get(), runtime_.get(),
                         intake_.get(), scheduler_.get(), processor_.get());
+  if (upstream_ != nullptr) RegisterUpstreamMetrics(metrics_.get(), upstream_.get());
 
   if (absl::Status s = processor_->Start(); !s.ok()) return s;
   started_ = true;
@@ -147,12 +149,12 @@ absl::StatusOr<int> WorkerServer::StartEndpoint() {
   options.token = config_.bot_token;
   options.max_wait = absl::Milliseconds(config_.bot_api_max_wait_ms);
   options.retry.max_attempts = config_.max_attempts;
-  endpoint_stats_ = std::make_unique<BotApiEndpointStats>();
   options.stats = endpoint_stats_.get();
+  RegisterEndpointMetrics(metrics_.get(), endpoint_stats_.get());
   // From the calling bot's side, its webhook is where telegate posts the
   // updates: the upstream URL, with the updates waiting in the worker.
   options.webhook_info = [this] {
-    WebhookInfo info;
+    WebhookView info;
     info.url = config_.upstream_url;
     info.pending_update_count = intake_->in_flight();
     info.max_connections = config_.upstream_max_connections;

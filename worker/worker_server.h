@@ -74,7 +74,8 @@ class WorkerServer {
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<UpstreamHealth> upstream_;  // with TELEGATE_UPSTREAM_URL
   std::unique_ptr<UpdateProcessor> processor_;
-  std::unique_ptr<BotApiEndpointStats> endpoint_stats_;
+  std::unique_ptr<BotApiEndpointStats> endpoint_stats_ =
+      std::make_unique<BotApiEndpointStats>();
   std::unique_ptr<BotApiEndpoint> endpoint_;  // with TELEGATE_BOT_API_LISTEN
   std::unique_ptr<BearerAuth> auth_;
   std::unique_ptr<UpdatesService> updates_service_;

@@ -80,6 +80,26 @@ EchoCheck TelegramLoad::Check() const {
   return check;
 }
 
+::testing::AssertionResult TelegramLoad::RunToAllEchoedOnceInOrder(
+    int64_t expected) {
+  Start();
+  Join();
+  if (acked() != expected) {
+    return ::testing::AssertionFailure()
+           << "acked " << acked() << " of " << expected;
+  }
+  if (!WaitForAllEchoes()) {
+    return ::testing::AssertionFailure() << "lost: " << Check().lost;
+  }
+  EchoCheck check = Check();
+  if (check.lost != 0 || check.duplicated != 0 || check.out_of_order != 0) {
+    return ::testing::AssertionFailure()
+           << "lost " << check.lost << ", duplicated " << check.duplicated
+           << ", out of order " << check.out_of_order;
+  }
+  return ::testing::AssertionSuccess();
+}
+
 bool TelegramLoad::WaitForAllEchoes() const {
   absl::Time deadline = absl::Now() + absl::Seconds(60);
   while (absl::Now() < deadline) {

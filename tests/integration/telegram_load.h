@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "nlohmann/json.hpp"
+#include "gtest/gtest.h"
 #include "tests/integration/stack.h"
 
 namespace telegate::testing {
@@ -54,6 +55,9 @@ class TelegramLoad {
   EchoCheck Check() const;
   // Waits (up to 60 s) until every acked text was echoed at least once.
   bool WaitForAllEchoes() const;
+  // Start, Join, then: `expected` acked, every one echoed exactly once and
+  // in order per chat (the assertion names what broke).
+  ::testing::AssertionResult RunToAllEchoedOnceInOrder(int64_t expected);
 
  private:
   void Run(int connection);

@@ -73,14 +73,7 @@ TEST(UpstreamTest, EveryTextEchoedOnceInOrderThroughTheBot) {
   ASSERT_NE(stack, nullptr);
   TelegramLoad load(stack.get(),
                     {.chats = 200, .per_chat = 3, .connections = 8});
-  load.Start();
-  load.Join();
-  ASSERT_EQ(load.acked(), 600);
-  ASSERT_TRUE(load.WaitForAllEchoes()) << "lost: " << load.Check().lost;
-  EchoCheck check = load.Check();
-  EXPECT_EQ(check.lost, 0);
-  EXPECT_EQ(check.duplicated, 0);
-  EXPECT_EQ(check.out_of_order, 0);
+  ASSERT_TRUE(load.RunToAllEchoedOnceInOrder(600));
   EXPECT_EQ(bot.posted().size(), 600u);  // each update posted once
   nlohmann::json up = Upstream(*stack);
   ASSERT_TRUE(up.is_object());

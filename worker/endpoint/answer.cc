@@ -64,7 +64,7 @@ http::Response FileAnswer(const http::HttpResponse& response) {
   return out;
 }
 
-Json WebhookInfoJson(const WebhookInfo& info) {
+Json WebhookInfoJson(const WebhookView& info) {
   Json out = {{"url", info.url},
               {"has_custom_certificate", info.has_custom_certificate},
               {"pending_update_count", info.pending_update_count}};
@@ -86,7 +86,7 @@ Json WebhookInfoJson(const WebhookInfo& info) {
 
 http::Response InterceptedAnswer(Interception interception,
                                  std::string_view method,
-                                 const WebhookInfo& info) {
+                                 const WebhookView& info) {
   switch (interception) {
     case Interception::kWebhookNoop:
       return JsonResponse(

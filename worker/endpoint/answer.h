@@ -18,7 +18,7 @@ namespace telegate::worker {
 
 // telegate's view of the bot's webhook, for getWebhookInfo (Telegram's
 // WebhookInfo fields; zero/empty ones are left out as Telegram does).
-struct WebhookInfo {
+struct WebhookView {
   std::string url;
   bool has_custom_certificate = false;
   int64_t pending_update_count = 0;
@@ -43,13 +43,13 @@ http::Response TelegramError(int status, std::string_view description);
 // answer: 502 naming the failure.
 http::Response FileAnswer(const http::HttpResponse& response);
 
-nlohmann::ordered_json WebhookInfoJson(const WebhookInfo& info);
+nlohmann::ordered_json WebhookInfoJson(const WebhookView& info);
 
 // The answer to an intercepted method (anything but kForward). `info` is
 // used for kWebhookInfo only.
 http::Response InterceptedAnswer(Interception interception,
                                  std::string_view method,
-                                 const WebhookInfo& info);
+                                 const WebhookView& info);
 
 }  // namespace telegate::worker
 

@@ -139,7 +139,7 @@ struct BotApiEndpoint::Impl {
       log::Info(options.log_component, "webhook_call_ignored",
                 {{"method", method}});
     }
-    WebhookInfo info;
+    WebhookView info;
     if (interception == Interception::kWebhookInfo && options.webhook_info) {
       info = options.webhook_info();
     }

@@ -45,8 +45,8 @@ struct BotApiEndpointOptions {
   size_t max_body_bytes = size_t{50} << 20;  // larger: 413
   RetryPolicy retry;  // backoff for 5xx and network failures
   // telegate's view for getWebhookInfo; runs on an io thread, must be
-  // thread-safe and not block. Unset: an empty WebhookInfo.
-  std::function<WebhookInfo()> webhook_info;
+  // thread-safe and not block. Unset: an empty WebhookView.
+  std::function<WebhookView()> webhook_info;
   // Requests still being answered when Stop is called get this long.
   absl::Duration stop_grace = absl::Seconds(1);
   BotApiEndpointStats* stats = nullptr;  // optional

@@ -75,7 +75,7 @@ TEST(AnswerTest, FileIsPassedThrough) {
 }
 
 TEST(AnswerTest, InterceptedMethods) {
-  WebhookInfo info;
+  WebhookView info;
   info.url = "https://gateway.example/hook";
   info.pending_update_count = 3;
   info.max_connections = 40;

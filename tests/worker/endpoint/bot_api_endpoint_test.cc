@@ -46,7 +46,7 @@ class BotApiEndpointTest : public ::testing::Test {
     options.token = kToken;
     if (!options.webhook_info) {
       options.webhook_info = [] {
-        WebhookInfo info;
+        WebhookView info;
         info.url = "https://gw.example/hook";
         info.pending_update_count = 2;
         return info;
