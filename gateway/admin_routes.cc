@@ -190,9 +190,28 @@ JsonAnswer AdminRoutes::FailedDeliveries(int limit) {
 
 JsonAnswer AdminRoutes::RetryFailedDelivery(std::string_view body) {
   json request = json::parse(body, nullptr, false);
+  if (request.is_object() && request.value("all", false) == true) {
+    // Every failed delivery (of one kind when "kind" is given): each one is
+    // taken and queued like a single retry.
+    const std::string kind = request.value("kind", "");
+    auto list = backend_->ListFailedDeliveries(1000);
+    if (!list.ok()) return Unreachable(list.status());
+    int64_t retried = 0;
+    for (const telegate::v1::FailedDelivery& d : list->deliveries()) {
+      const std::string& k = d.kind().empty() ? "bot_api_call" : d.kind();
+      if (!kind.empty() && k != kind) continue;
+      absl::Status status = backend_->RetryFailedDelivery(d.id());
+      if (absl::IsNotFound(status)) continue;  // taken meanwhile
+      if (!status.ok()) return Unreachable(status);
+      ++retried;
+    }
+    return {200, json{{"ok", true}, {"retried", retried}}.dump()};
+  }
   if (!request.is_object() || !request.contains("id") ||
       !request["id"].is_number_integer() || request["id"].get<int64_t>() <= 0) {
-    return Error(400, "body must be {\"id\":N} with a positive integer id");
+    return Error(400,
+                 "body must be {\"id\":N} with a positive integer id, or "
+                 "{\"all\":true} (optionally with \"kind\")");
   }
   absl::Status status =
       backend_->RetryFailedDelivery(request["id"].get<int64_t>());

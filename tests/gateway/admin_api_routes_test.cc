@@ -24,7 +24,7 @@ TEST_F(AdminApiRoutesTest, FailedDeliveriesWithParsedParams) {
   EXPECT_EQ(d[0], json::parse(R"({"id":7,"update_id":1001,"chat_key":"c:42",
       "method":"sendMessage","params":{"chat_id":42,"text":"hi"},
       "error_code":403,"reason":"Forbidden: bot was blocked by the user",
-      "failed_at":"2026-11-24T01:40:51.123Z"})"));
+      "failed_at":"2026-11-24T01:40:51.123Z","kind":"bot_api_call"})"));
 
   backend_.failed = absl::UnavailableError("down");
   a = routes_.FailedDeliveries(0);

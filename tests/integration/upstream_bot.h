@@ -58,6 +58,10 @@ class UpstreamBot {
   // Opens the port (a fresh one the first time, the same one after).
   bool Start() {
     auto server = std::make_unique<httplib::Server>();
+    // A thread per keep-alive connection: more threads than the worker's
+    // TELEGATE_UPSTREAM_MAX_CONNECTIONS (100), or posts queue behind idle
+    // connections.
+    server->new_task_queue = [] { return new httplib::ThreadPool(128); };
     server->Post("/hook", [this](const httplib::Request& req,
                                  httplib::Response& res) {
       if (req.get_header_value("X-Telegram-Bot-Api-Secret-Token") !=

@@ -157,7 +157,9 @@ TEST(UpstreamTest, RefusedUpdateIsAFailedDeliveryThatARetryPostsAgain) {
   absl::Mutex mu;
   bot.SetScript([&](const PostedUpdate& u) -> UpstreamBot::Answer {
     absl::MutexLock lock(&mu);
-    if (u.text == "refuse me" && refuse) return {400, "no such command"};
+    if ((u.text == "refuse me" || u.text == "refuse me too") && refuse) {
+      return {400, "no such command"};
+    }
     return UpstreamBot::EchoReply(u);
   });
   ASSERT_TRUE(bot.Start());
@@ -187,6 +189,25 @@ TEST(UpstreamTest, RefusedUpdateIsAFailedDeliveryThatARetryPostsAgain) {
   EXPECT_EQ(TextsTo(*stack, 601),
             (std::vector<std::string>{"next", "refuse me"}));
   EXPECT_EQ(stack->Admin("GET", "/api/failed").Json()["deliveries"].size(), 0u);
+  // All of them at once, by kind.
+  {
+    absl::MutexLock lock(&mu);
+    refuse = true;
+  }
+  ASSERT_TRUE(SendAccepted(*stack, 602, "refuse me too"));
+  ASSERT_TRUE(Eventually([&] {
+    return stack->Admin("GET", "/api/failed").Json()["deliveries"].size() == 1;
+  }));
+  {
+    absl::MutexLock lock(&mu);
+    refuse = false;
+  }
+  HttpReply all = Http(stack->admin_port(), "POST", "/api/failed/retry",
+                       R"({"all":true,"kind":"upstream_update"})");
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(all.Json()["retried"], 1) << all.body;
+  ASSERT_TRUE(Eventually([&] { return !TextsTo(*stack, 602).empty(); }));
+  EXPECT_EQ(TextsTo(*stack, 602), std::vector<std::string>{"refuse me too"});
 }
 
 TEST(UpstreamTest, WrongSecretMakesHealthUnhealthyAndDropsNothing) {

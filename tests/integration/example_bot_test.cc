@@ -1,6 +1,9 @@
-// examples/python-echo/bot.py, unchanged, behind the real pair: the worker
-// posts every update to it (TELEGATE_UPSTREAM_URL) and serves it the Bot
-// API (TELEGATE_BOT_API_LISTEN), whose calls go out to the emulator.
+// An example bot, unchanged, behind the real pair: the worker posts every
+// update to it (TELEGATE_UPSTREAM_URL) and serves it the Bot API
+// (TELEGATE_BOT_API_LISTEN), whose calls go out to the emulator. Built
+// twice: python_bot_test runs examples/python-echo/bot.py, grammy_bot_test
+// runs examples/grammy-echo/bot.js from TELEGATE_GRAMMY_DIR (installed with
+// its npm packages by the CTest fixture examples.grammy_install).
 #include <signal.h>
 
 #include <cstdlib>
@@ -30,7 +33,7 @@ bool Eventually(const std::function<bool()>& pred,
   return pred();
 }
 
-class PythonBotTest : public ::testing::Test {
+class ExampleBotTest : public ::testing::Test {
  protected:
   void SetUp() override {
     bot_port_ = UnusedPort();
@@ -46,10 +49,16 @@ class PythonBotTest : public ::testing::Test {
   }
 
   bool StartBot() {
-    const char* source = TELEGATE_SOURCE_DIR;  // compile definition
+#if defined(TELEGATE_GRAMMY_DIR)
+    const std::string program = "/usr/bin/node";
+    const std::string script = absl::StrCat(TELEGATE_GRAMMY_DIR, "/bot.js");
+#else
+    const std::string program = "/usr/bin/python3";
+    const std::string script =
+        absl::StrCat(TELEGATE_SOURCE_DIR, "/examples/python-echo/bot.py");
+#endif
     auto bot = ChildProcess::Start(
-        "/usr/bin/python3",
-        {absl::StrCat(source, "/examples/python-echo/bot.py")},
+        program, {script},
         {{"BOT_TOKEN", kToken},
          {"BOT_API_BASE", absl::StrCat("http://127.0.0.1:", api_port_)},
          {"WEBHOOK_LISTEN", absl::StrCat("127.0.0.1:", bot_port_)},
@@ -84,7 +93,7 @@ class PythonBotTest : public ::testing::Test {
   std::unique_ptr<ChildProcess> bot_;
 };
 
-TEST_F(PythonBotTest, EchoesEveryTextOnceInOrderAcross200Chats) {
+TEST_F(ExampleBotTest, EchoesEveryTextOnceInOrderAcross200Chats) {
   TelegramLoad load(stack_.get(),
                     {.chats = 200, .per_chat = 2, .connections = 8});
   ASSERT_TRUE(load.RunToAllEchoedOnceInOrder(400));
@@ -92,7 +101,7 @@ TEST_F(PythonBotTest, EchoesEveryTextOnceInOrderAcross200Chats) {
   EXPECT_EQ(bot_->Output().find(kToken), std::string::npos);
 }
 
-TEST_F(PythonBotTest, ButtonPressEditsTheMessageSendMessageReturned) {
+TEST_F(ExampleBotTest, ButtonPressEditsTheMessageSendMessageReturned) {
   const int64_t chat = 4242;
   const std::string start = nlohmann::json{
       {"update_id", 900001},
@@ -101,7 +110,11 @@ TEST_F(PythonBotTest, ButtonPressEditsTheMessageSendMessageReturned) {
         {"date", 1700000000},
         {"chat", {{"id", chat}, {"type", "private"}}},
         {"from", {{"id", chat}, {"is_bot", false}, {"first_name", "U"}}},
-        {"text", "/start"}}}}.dump();
+        {"text", "/start"},
+        // As Telegram sends a command (grammY's command filter needs it).
+        {"entities",
+         {{{"type", "bot_command"}, {"offset", 0}, {"length", 6}}}}}}}
+          .dump();
   ASSERT_TRUE(SendAccepted(start));
   std::smatch found;
   const std::regex keyboard(
@@ -143,7 +156,7 @@ TEST_F(PythonBotTest, ButtonPressEditsTheMessageSendMessageReturned) {
   })) << bot_->Output();
 }
 
-TEST_F(PythonBotTest, BotKilledAndRestartedLosesNothing) {
+TEST_F(ExampleBotTest, BotKilledAndRestartedLosesNothing) {
   TelegramLoad load(stack_.get(),
                     {.chats = 20, .per_chat = 30, .connections = 4});
   load.Start();
@@ -171,7 +184,7 @@ TEST_F(PythonBotTest, BotKilledAndRestartedLosesNothing) {
   }));
 }
 
-TEST_F(PythonBotTest, FloodWaitOnTheBotsCallIsWaitedOutInsideTheEndpoint) {
+TEST_F(ExampleBotTest, FloodWaitOnTheBotsCallIsWaitedOutInsideTheEndpoint) {
   ASSERT_EQ(stack_->Emulator("POST", "/_emulator/faults",
                              R"({"method":"sendMessage","chat_id":5151,)"
                              R"("count":1,"error_code":429,"retry_after":1})")
@@ -197,7 +210,7 @@ TEST_F(PythonBotTest, FloodWaitOnTheBotsCallIsWaitedOutInsideTheEndpoint) {
             0u);
 }
 
-TEST_F(PythonBotTest, EndpointKeepsTelegatesWebhookAndChecksTheToken) {
+TEST_F(ExampleBotTest, EndpointKeepsTelegatesWebhookAndChecksTheToken) {
   const std::string base = absl::StrCat("/bot", kToken, "/");
   HttpReply wrong = Http(api_port_, "POST", "/bot1:wrong/getMe", "{}",
                          {{"Content-Type", "application/json"}});
