@@ -6,18 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-missing=()
-[[ -x /usr/bin/chromium ]] || missing+=(chromium fonts-liberation)
-command -v node >/dev/null || missing+=(nodejs)
-command -v npm >/dev/null || missing+=(npm)
-if [[ ${#missing[@]} -gt 0 ]]; then
-  sudo=()
-  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-  echo "installing Debian's ${missing[*]}" >&2
-  "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    --no-install-recommends "${missing[@]}" >/dev/null
-fi
+../../testing/install-debian-packages.sh chromium:chromium fonts-liberation \
+  nodejs:node npm:npm
 
 # playwright-core only: no browser download. --prefer-offline reuses npm's cache.
 npm ci --no-audit --no-fund --prefer-offline --loglevel=error

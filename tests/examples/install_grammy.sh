@@ -8,17 +8,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 example="$here/../../examples/grammy-echo"
 dest="${1:?usage: install_grammy.sh DIR}"
 
-missing=()
-command -v node >/dev/null || missing+=(nodejs)
-command -v npm >/dev/null || missing+=(npm)
-if [[ ${#missing[@]} -gt 0 ]]; then
-  sudo=()
-  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-  echo "installing Debian's ${missing[*]}" >&2
-  "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$here/../../testing/install-debian-packages.sh" nodejs:node npm:npm
 command -v npm >/dev/null || { echo "install_grammy.sh: npm is unavailable" >&2; exit 1; }
 
 mkdir -p "$dest"
