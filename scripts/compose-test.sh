@@ -35,6 +35,9 @@ check_config() {
     --profile emulator config -q
   docker-compose --env-file "$env" -f docker-compose.yml -f docker-compose.hostnet.yml \
     --profile emulator config -q
+  # The example bot behind the pair (README "Run your existing bot").
+  docker-compose --env-file "$env" -f docker-compose.yml -f docker-compose.override.yml \
+    --profile emulator --profile bot-python config -q
   rm -f "$env"
   # Without the required values it must refuse to start.
   if docker-compose --env-file .env.example -f docker-compose.yml config -q 2>/dev/null; then
