@@ -9,51 +9,25 @@
 
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
+#include "tests/worker/journal_fixture.h"
 #include "worker/journal.h"
 #include "worker/sqlite_journal.h"
 
 namespace telegate::worker {
 namespace {
 
-class JournalDecisionTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string tmpl = ::testing::TempDir() + "journal_decision_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  std::unique_ptr<SqliteJournal> Open() {
-    SqliteJournalOptions options;
-    options.path = dir_ + "/journal.db";
-    options.synchronous = "NORMAL";
-    auto journal = SqliteJournal::Open(options);
-    EXPECT_TRUE(journal.ok()) << journal.status();
-    return journal.ok() ? std::move(*journal) : nullptr;
-  }
-  static void Append(Journal& journal, int64_t update_id) {
-    AcceptedUpdate entry;
-    entry.update_id = update_id;
-    entry.chat_key = "chat:7";
-    entry.payload = "{\"update_id\":" + std::to_string(update_id) + "}";
-    absl::Notification done;
-    journal.Append(entry, [&](absl::StatusOr<AppendOutcome> outcome, int64_t) {
-      EXPECT_TRUE(outcome.ok());
-      done.Notify();
-    });
-    ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(30)));
-  }
-  std::string dir_;
-};
+using JournalDecisionTest = JournalTest;
+
+void Append(Journal& journal, int64_t update_id) {
+  Result result = AppendAndWait(journal, Entry(update_id, "chat:7"));
+  ASSERT_TRUE(result.outcome.ok()) << result.outcome.status();
+}
 
 TEST_F(JournalDecisionTest, DecisionIsCommittedBeforeItsCallbackAndReplayed) {
   const std::string decision =
       R"([{"method":"sendMessage","params":{"chat_id":7,"text":"hi"}}])";
   {
-    auto journal = Open();
+    auto journal = OpenOrDie();
     ASSERT_NE(journal, nullptr);
     Append(*journal, 11);
     Append(*journal, 12);
@@ -67,7 +41,7 @@ TEST_F(JournalDecisionTest, DecisionIsCommittedBeforeItsCallbackAndReplayed) {
     EXPECT_TRUE(status.ok()) << status;
     // Dropped without a Flush: the callback already means committed.
   }
-  auto journal = Open();
+  auto journal = OpenOrDie();
   ASSERT_NE(journal, nullptr);
   auto unfinished = journal->LoadUnfinished();
   ASSERT_TRUE(unfinished.ok()) << unfinished.status();
@@ -79,7 +53,7 @@ TEST_F(JournalDecisionTest, DecisionIsCommittedBeforeItsCallbackAndReplayed) {
 }
 
 TEST_F(JournalDecisionTest, FailedDeliveryKeepsItsKind) {
-  auto journal = Open();
+  auto journal = OpenOrDie();
   ASSERT_NE(journal, nullptr);
   FailedDelivery update;
   update.kind = FailedKind::kUpstreamUpdate;
