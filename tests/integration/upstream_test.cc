@@ -116,6 +116,9 @@ TEST(UpstreamTest, BotDownFiveSecondsLosesNothingAndItsCounterResets) {
     return up.is_object() && up["reachable"].get<bool>() &&
            up["error_count"].get<int64_t>() == 0;
   })) << Upstream(*stack).dump();
+  // 20 chats failing for 5 s passed the threshold (10): the connections to
+  // the bot were re-created.
+  EXPECT_GE(Upstream(*stack)["restarts"].get<int64_t>(), 1);
 }
 
 TEST(UpstreamTest, CrashAfterTheBotAnsweredSendsTheReplyOnceAndAsksNoMore) {
