@@ -1,6 +1,5 @@
 #include "worker/postgres/postgres_journal.h"
 
-#include <algorithm>
 #include <utility>
 
 #include "absl/memory/memory.h"
@@ -87,7 +86,15 @@ absl::StatusOr<std::unique_ptr<PostgresJournal>> PostgresJournal::Open(
                                      migrated.message()));
   }
   journal->MaybePrune(/*force=*/true);
-  journal->writer_ = std::thread([j = journal.get()] { j->WriterLoop(); });
+  journal->writer_ = std::thread([j = journal.get()] {
+    j->queue_.RunWriter(
+        j->options_.max_batch, j->options_.prune_interval,
+        [j](const std::vector<PendingOp>& batch,
+            std::vector<AppendResult>* results) {
+          return j->RunBatch(batch, results);
+        },
+        [j] { j->MaybePrune(/*force=*/false); }, kComponent);
+  });
   return journal;
 }
 
@@ -95,11 +102,7 @@ PostgresJournal::PostgresJournal(PostgresJournalOptions options)
     : options_(std::move(options)) {}
 
 PostgresJournal::~PostgresJournal() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-    work_cv_.Signal();
-  }
+  queue_.Stop();
   if (writer_.joinable()) writer_.join();
 }
 
@@ -107,104 +110,22 @@ void PostgresJournal::Append(JournalEntry entry, AppendCallback done) {
   if (entry.accepted_at_us == 0) {
     entry.accepted_at_us = absl::ToUnixMicros(Now());
   }
-  PendingOp op;
-  op.kind = OpKind::kAppend;
-  op.entry = std::move(entry);
-  op.done = std::move(done);
-  absl::MutexLock lock(&mu_);
-  queue_.push_back(std::move(op));
-  ++enqueued_;
-  work_cv_.Signal();
+  queue_.Append(std::move(entry), std::move(done));
 }
 
 void PostgresJournal::MarkDone(int64_t update_id) {
-  PendingOp op;
-  op.entry.update_id = update_id;
-  op.done_at_us = absl::ToUnixMicros(Now());
-  absl::MutexLock lock(&mu_);
-  queue_.push_back(std::move(op));
-  ++enqueued_;
-  work_cv_.Signal();
+  queue_.MarkDone(update_id, absl::ToUnixMicros(Now()));
 }
 
 void PostgresJournal::RecordDecision(int64_t update_id,
                                      std::string decision_json,
                                      std::function<void(absl::Status)> done) {
-  PendingOp op;
-  op.kind = OpKind::kRecordDecision;
-  op.entry.update_id = update_id;
-  op.entry.decision_json = std::move(decision_json);
-  op.decided = std::move(done);
-  absl::MutexLock lock(&mu_);
-  queue_.push_back(std::move(op));
-  ++enqueued_;
-  work_cv_.Signal();
+  queue_.RecordDecision(update_id, std::move(decision_json), std::move(done));
 }
 
-void PostgresJournal::Flush() {
-  absl::MutexLock lock(&mu_);
-  const uint64_t target = enqueued_;
-  while (completed_ < target) done_cv_.Wait(&mu_);
-}
+void PostgresJournal::Flush() { queue_.Flush(); }
 
-int64_t PostgresJournal::commits() const {
-  absl::MutexLock lock(&mu_);
-  return commits_;
-}
-
-void PostgresJournal::WriterLoop() {
-  while (true) {
-    std::vector<PendingOp> batch;
-    {
-      absl::MutexLock lock(&mu_);
-      if (queue_.empty() && !stopping_) {
-        work_cv_.WaitWithTimeout(&mu_, options_.prune_interval);
-      }
-      int appends = 0;
-      while (!queue_.empty()) {
-        if (queue_.front().kind == OpKind::kAppend) {
-          if (appends == options_.max_batch) break;
-          ++appends;
-        }
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    if (!batch.empty()) {
-      std::vector<AppendResult> results;
-      absl::Status committed = RunBatch(batch, &results);
-      if (committed.ok()) {
-        absl::MutexLock lock(&mu_);
-        ++commits_;
-      } else {
-        log::Warn(kComponent, "batch_failed",
-                  {{"ops", batch.size()},
-                   {"error", std::string(committed.message())}});
-        // Never a false kAccepted: every append of the batch gets the error.
-        size_t appends = std::count_if(
-            batch.begin(), batch.end(),
-            [](const PendingOp& op) { return op.kind == OpKind::kAppend; });
-        results.assign(appends, AppendResult{committed, 0});
-      }
-      size_t next = 0;
-      for (PendingOp& op : batch) {
-        if (op.kind == OpKind::kRecordDecision) {
-          if (op.decided) op.decided(committed);
-        } else if (op.kind == OpKind::kAppend) {
-          AppendResult& result = results[next++];
-          if (op.done) op.done(std::move(result.outcome), result.seq);
-        }
-      }
-    }
-    MaybePrune(/*force=*/false);
-    absl::MutexLock lock(&mu_);
-    if (!batch.empty()) {
-      completed_ += batch.size();
-      done_cv_.SignalAll();
-    }
-    if (stopping_ && queue_.empty()) return;
-  }
-}
+int64_t PostgresJournal::commits() const { return queue_.commits(); }
 
 absl::StatusOr<PgConnection*> PostgresJournal::WriterConnection() {
   if (writer_conn_ != nullptr && !writer_conn_->healthy()) {

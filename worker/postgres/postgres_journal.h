@@ -17,7 +17,6 @@
 #define TELEGATE_WORKER_POSTGRES_POSTGRES_JOURNAL_H_
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -31,6 +30,7 @@
 #include "absl/time/time.h"
 #include "worker/clock.h"
 #include "worker/journal.h"
+#include "worker/journal_queue.h"
 #include "worker/postgres/pg_connection.h"
 
 namespace telegate::worker::postgres {
@@ -75,24 +75,15 @@ class PostgresJournal final : public Journal {
   int64_t commits() const;
 
  private:
-  enum class OpKind { kAppend, kMarkDone, kRecordDecision };
-  struct PendingOp {
-    OpKind kind = OpKind::kMarkDone;
-    JournalEntry entry;  // update_id always; the rest as the kind needs
-    AppendCallback done;                        // kAppend
-    std::function<void(absl::Status)> decided;  // kRecordDecision
-    int64_t done_at_us = 0;                     // kMarkDone
-  };
-  struct AppendResult {
-    absl::StatusOr<AppendOutcome> outcome;
-    int64_t seq = 0;
-  };
+  using OpKind = JournalQueue::OpKind;
+  using PendingOp = JournalQueue::PendingOp;
+  using AppendResult = JournalQueue::AppendResult;
 
   explicit PostgresJournal(PostgresJournalOptions options);
 
-  void WriterLoop();
   // Runs `batch` in one transaction on the writer's connection
-  // (reconnecting first if needed); results follow the batch's appends.
+  // (reconnecting first if needed); results follow the batch's appends
+  // (JournalQueue::CommitFn).
   absl::Status RunBatch(const std::vector<PendingOp>& batch,
                         std::vector<AppendResult>* results);
   void MaybePrune(bool force);
@@ -123,15 +114,7 @@ class PostgresJournal final : public Journal {
   std::vector<std::unique_ptr<PgConnection>> idle_ ABSL_GUARDED_BY(pool_mu_);
   int open_ ABSL_GUARDED_BY(pool_mu_) = 0;  // idle + in use
 
-  mutable absl::Mutex mu_;
-  absl::CondVar work_cv_;
-  absl::CondVar done_cv_;
-  std::deque<PendingOp> queue_ ABSL_GUARDED_BY(mu_);
-  uint64_t enqueued_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t completed_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t commits_ ABSL_GUARDED_BY(mu_) = 0;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-
+  JournalQueue queue_;  // between callers and the writer thread
   std::thread writer_;
 };
 
