@@ -368,6 +368,15 @@ TEST_F(PostgresJournalTest, OpenFailureNamesHostPortButNoPassword) {
   EXPECT_FALSE(absl::StrContains(message, "bot:")) << message;
 }
 
+TEST(PostgresServerTest, MissingBinariesAreAClearError) {
+  auto server = PostgresServer::Create("/nonexistent/postgresql/bin");
+  ASSERT_FALSE(server.ok());
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(server.status().message(),
+                                "/nonexistent/postgresql/bin/initdb"))
+      << server.status();
+}
+
 TEST(UrlTargetTest, StripsUserInfoAndQuery) {
   EXPECT_EQ(UrlTarget("postgresql://u:pw@db.internal:6432/telegate?sslmode=require"),
             "db.internal:6432/telegate");
