@@ -16,7 +16,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       cmake g++ make pkg-config \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
-      libcpp-httplib-dev nlohmann-json3-dev libabsl-dev libsqlite3-dev libssl-dev \
+      libcpp-httplib-dev nlohmann-json3-dev libabsl-dev libsqlite3-dev libssl-dev libpq-dev \
       libboost1.74-dev libcurl4-openssl-dev \
       prometheus-cpp-dev \
  && rm -rf /var/lib/apt/lists/*
@@ -34,7 +34,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       ca-certificates curl \
       libabsl20220623 libbrotli1 libc-ares2 libcpp-httplib0.11 libcurl4 libgrpc++1.51 \
-      libgrpc29 libprotobuf32 libre2-9 libsqlite3-0 libssl3 zlib1g \
+      libgrpc29 libprotobuf32 libre2-9 libsqlite3-0 libpq5 libssl3 zlib1g \
       libprometheus-cpp-core1.0 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 telegate \

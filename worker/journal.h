@@ -2,7 +2,9 @@
 // acknowledged to the gateway only after Append's commit, so an ack survives
 // a crash; unfinished entries are replayed at start; an update_id already
 // recorded is a duplicate. Also keeps failed deliveries for the Admin API.
-// Implementations are thread-safe. SqliteJournal is the real one.
+// Implementations are thread-safe: SqliteJournal (one file per worker) and
+// PostgresJournal (worker/postgres/, one database shared by bots), both on
+// the group commit of journal_queue.h.
 #ifndef TELEGATE_WORKER_JOURNAL_H_
 #define TELEGATE_WORKER_JOURNAL_H_
 

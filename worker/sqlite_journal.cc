@@ -2,7 +2,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -154,16 +153,27 @@ absl::Status SqliteJournal::Init(absl::Duration busy_timeout) {
     RETURN_IF_ERROR(PrepareFailedDeliveriesLocked());
   }
   RETURN_IF_ERROR(MaybePrune(/*force=*/true));
-  writer_ = std::thread([this] { WriterLoop(); });
+  writer_ = std::thread([this] {
+    queue_.RunWriter(
+        options_.max_batch, options_.prune_interval,
+        [this](const std::vector<PendingOp>& batch,
+               std::vector<AppendResult>* results) {
+          return CommitBatch(batch, results);
+        },
+        [this] {
+          absl::Status pruned = MaybePrune(/*force=*/false);
+          if (!pruned.ok()) {
+            log::Warn(kComponent, "prune_failed",
+                      {{"error", std::string(pruned.message())}});
+          }
+        },
+        kComponent);
+  });
   return absl::OkStatus();
 }
 
 SqliteJournal::~SqliteJournal() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-    work_cv_.Signal();
-  }
+  queue_.Stop();
   if (writer_.joinable()) writer_.join();
   absl::MutexLock lock(&db_mu_);
   for (sqlite3_stmt* stmt :
@@ -186,127 +196,35 @@ void SqliteJournal::Append(JournalEntry entry, AppendCallback done) {
   if (entry.accepted_at_us == 0) {
     entry.accepted_at_us = absl::ToUnixMicros(Now());
   }
-  PendingOp op;
-  op.kind = OpKind::kAppend;
-  op.entry = std::move(entry);
-  op.done = std::move(done);
-  absl::MutexLock lock(&mu_);
-  queue_.push_back(std::move(op));
-  ++enqueued_;
-  work_cv_.Signal();
+  queue_.Append(std::move(entry), std::move(done));
 }
 
 void SqliteJournal::MarkDone(int64_t update_id) {
-  PendingOp op;
-  op.entry.update_id = update_id;
-  op.done_at_us = absl::ToUnixMicros(Now());
-  absl::MutexLock lock(&mu_);
-  queue_.push_back(std::move(op));
-  ++enqueued_;
-  work_cv_.Signal();
+  queue_.MarkDone(update_id, absl::ToUnixMicros(Now()));
 }
 
 void SqliteJournal::RecordDecision(int64_t update_id,
                                    std::string decision_json,
                                    std::function<void(absl::Status)> done) {
-  PendingOp op;
-  op.kind = OpKind::kRecordDecision;
-  op.entry.update_id = update_id;
-  op.entry.decision_json = std::move(decision_json);
-  op.decided = std::move(done);
-  absl::MutexLock lock(&mu_);
-  queue_.push_back(std::move(op));
-  ++enqueued_;
-  work_cv_.Signal();
+  queue_.RecordDecision(update_id, std::move(decision_json), std::move(done));
 }
 
-void SqliteJournal::Flush() {
-  absl::MutexLock lock(&mu_);
-  const uint64_t target = enqueued_;
-  while (completed_ < target) done_cv_.Wait(&mu_);
-}
+void SqliteJournal::Flush() { queue_.Flush(); }
 
-int64_t SqliteJournal::commits() const {
-  absl::MutexLock lock(&mu_);
-  return commits_;
-}
+int64_t SqliteJournal::commits() const { return queue_.commits(); }
 
-void SqliteJournal::WriterLoop() {
-  while (true) {
-    std::vector<PendingOp> batch;
-    {
-      absl::MutexLock lock(&mu_);
-      // The timeout only lets an idle journal prune on schedule.
-      if (queue_.empty() && !stopping_) {
-        work_cv_.WaitWithTimeout(&mu_, options_.prune_interval);
-      }
-      int appends = 0;
-      while (!queue_.empty()) {
-        if (queue_.front().is_append()) {
-          if (appends == options_.max_batch) break;
-          ++appends;
-        }
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    if (!batch.empty()) {
-      absl::Status committed;
-      std::vector<AppendResult> results = CommitBatch(batch, &committed);
-      size_t next = 0;
-      for (PendingOp& op : batch) {
-        if (op.kind == OpKind::kRecordDecision) {
-          if (op.decided) op.decided(committed);
-          continue;
-        }
-        if (!op.is_append()) continue;
-        AppendResult& result = results[next++];
-        if (op.done) op.done(std::move(result.outcome), result.seq);
-      }
-    }
-    absl::Status pruned = MaybePrune(/*force=*/false);
-    if (!pruned.ok()) {
-      log::Warn(kComponent, "prune_failed",
-                {{"error", std::string(pruned.message())}});
-    }
-    absl::MutexLock lock(&mu_);
-    if (!batch.empty()) {
-      completed_ += batch.size();
-      done_cv_.SignalAll();
-    }
-    // Callbacks may have queued more; stop only once nothing is left.
-    if (stopping_ && queue_.empty()) return;
-  }
-}
-
-std::vector<SqliteJournal::AppendResult> SqliteJournal::CommitBatch(
-    const std::vector<PendingOp>& batch, absl::Status* committed) {
-  std::vector<AppendResult> results;
-  absl::Status status;
-  {
-    absl::MutexLock lock(&db_mu_);
-    status = RunBatchLocked(batch, &results);
-    if (!status.ok() && sqlite3_get_autocommit(db_) == 0) {
-      absl::Status rolled_back = StepDone(rollback_, "rollback");
-      if (!rolled_back.ok()) {
-        log::Error(kComponent, "rollback_failed",
-                   {{"error", std::string(rolled_back.message())}});
-      }
+absl::Status SqliteJournal::CommitBatch(const std::vector<PendingOp>& batch,
+                                        std::vector<AppendResult>* results) {
+  absl::MutexLock lock(&db_mu_);
+  absl::Status status = RunBatchLocked(batch, results);
+  if (!status.ok() && sqlite3_get_autocommit(db_) == 0) {
+    absl::Status rolled_back = StepDone(rollback_, "rollback");
+    if (!rolled_back.ok()) {
+      log::Error(kComponent, "rollback_failed",
+                 {{"error", std::string(rolled_back.message())}});
     }
   }
-  *committed = status;
-  if (status.ok()) {
-    absl::MutexLock lock(&mu_);
-    ++commits_;
-    return results;
-  }
-  log::Warn(kComponent, "batch_failed",
-            {{"ops", batch.size()}, {"error", std::string(status.message())}});
-  size_t appends =
-      std::count_if(batch.begin(), batch.end(),
-                    [](const PendingOp& op) { return op.is_append(); });
-  results.assign(appends, AppendResult{status, 0});
-  return results;
+  return status;
 }
 
 absl::Status SqliteJournal::RunBatchLocked(const std::vector<PendingOp>& batch,
@@ -318,7 +236,7 @@ absl::Status SqliteJournal::RunBatchLocked(const std::vector<PendingOp>& batch,
       sqlite3_bind_int64(record_decision_, 1, op.entry.update_id);
       BindText(record_decision_, 2, op.entry.decision_json);
       RETURN_IF_ERROR(StepDone(record_decision_, "record decision"));
-    } else if (op.is_append()) {
+    } else if (op.kind == OpKind::kAppend) {
       const JournalEntry& entry = op.entry;
       sqlite3_bind_int64(insert_update_, 1, entry.update_id);
       BindText(insert_update_, 2, entry.chat_key);

@@ -10,7 +10,6 @@
 #define TELEGATE_WORKER_SQLITE_JOURNAL_H_
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,6 +21,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "worker/journal.h"
+#include "worker/journal_queue.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -57,32 +57,17 @@ class SqliteJournal final : public Journal {
   int64_t commits() const;
 
  private:
-  // One queued request, in arrival order.
-  enum class OpKind { kAppend, kMarkDone, kRecordDecision };
-  struct PendingOp {
-    OpKind kind = OpKind::kMarkDone;
-    bool is_append() const { return kind == OpKind::kAppend; }
-    // kMarkDone uses entry.update_id; kRecordDecision entry.update_id and
-    // entry.decision_json.
-    JournalEntry entry;
-    AppendCallback done;                            // kAppend
-    std::function<void(absl::Status)> decided;      // kRecordDecision
-    int64_t done_at_us = 0;                         // kMarkDone
-  };
-  // The outcome of one append in a batch.
-  struct AppendResult {
-    absl::StatusOr<AppendOutcome> outcome;
-    int64_t seq = 0;
-  };
+  using OpKind = JournalQueue::OpKind;
+  using PendingOp = JournalQueue::PendingOp;
+  using AppendResult = JournalQueue::AppendResult;
 
   explicit SqliteJournal(SqliteJournalOptions options);
 
   absl::Status Init(absl::Duration busy_timeout);
-  void WriterLoop();
-  // Runs `batch` in one transaction; the results follow the batch's appends.
-  // `committed` gets the transaction's status.
-  std::vector<AppendResult> CommitBatch(const std::vector<PendingOp>& batch,
-                                        absl::Status* committed)
+  // Runs `batch` in one transaction (rolled back on failure); the results
+  // follow the batch's appends (JournalQueue::CommitFn).
+  absl::Status CommitBatch(const std::vector<PendingOp>& batch,
+                           std::vector<AppendResult>* results)
       ABSL_LOCKS_EXCLUDED(db_mu_);
   absl::Status RunBatchLocked(const std::vector<PendingOp>& batch,
                               std::vector<AppendResult>* results)
@@ -124,15 +109,7 @@ class SqliteJournal final : public Journal {
   sqlite3_stmt* list_failed_ ABSL_GUARDED_BY(db_mu_) = nullptr;
   sqlite3_stmt* take_failed_ ABSL_GUARDED_BY(db_mu_) = nullptr;
 
-  // The queue between callers and the writer thread.
-  mutable absl::Mutex mu_;
-  absl::CondVar work_cv_;  // something queued, or stopping
-  absl::CondVar done_cv_;  // completed_ advanced
-  std::deque<PendingOp> queue_ ABSL_GUARDED_BY(mu_);
-  uint64_t enqueued_ ABSL_GUARDED_BY(mu_) = 0;   // ops ever queued
-  uint64_t completed_ ABSL_GUARDED_BY(mu_) = 0;  // ops committed + reported
-  int64_t commits_ ABSL_GUARDED_BY(mu_) = 0;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  JournalQueue queue_;  // between callers and the writer thread
 
   absl::Time last_prune_;  // writer thread only (Init before it starts)
   std::thread writer_;
