@@ -21,6 +21,17 @@ Response Reject(std::string_view what) {
   return {400, ErrorBody(400, absl::StrCat("Bad Request: ", ToAbsl(what)))};
 }
 
+// The text's entities and an inline keyboard, as the call gave them.
+void CopyFormatting(const json& params, json* message) {
+  if (auto e = params.find("entities"); e != params.end() && e->is_array()) {
+    (*message)["entities"] = *e;
+  }
+  if (auto m = params.find("reply_markup");
+      m != params.end() && m->is_object() && m->contains("inline_keyboard")) {
+    (*message)["reply_markup"] = *m;
+  }
+}
+
 }  // namespace
 
 BotApi::Handler BotApi::FindHandler(std::string_view method,
@@ -69,13 +80,7 @@ Response BotApi::SendMessage(const json& params) {
                   {"chat", ChatObject(*chat_id)},
                   {"date", absl::ToUnixSeconds(clock_())},
                   {"text", *text}};
-  if (auto e = params.find("entities"); e != params.end() && e->is_array()) {
-    message["entities"] = *e;
-  }
-  if (auto m = params.find("reply_markup");
-      m != params.end() && m->is_object() && m->contains("inline_keyboard")) {
-    message["reply_markup"] = *m;
-  }
+  CopyFormatting(params, &message);
   return {200, OkBody(std::move(message))};
 }
 
@@ -118,13 +123,7 @@ Response BotApi::EditMessageText(const json& params) {
                   {"date", now},
                   {"edit_date", now},
                   {"text", *text}};
-  if (auto e = params.find("entities"); e != params.end() && e->is_array()) {
-    message["entities"] = *e;
-  }
-  if (auto m = params.find("reply_markup");
-      m != params.end() && m->is_object() && m->contains("inline_keyboard")) {
-    message["reply_markup"] = *m;
-  }
+  CopyFormatting(params, &message);
   return {200, OkBody(std::move(message))};
 }
 

@@ -2,21 +2,16 @@
 
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "tests/emulator/bot_api_options.h"
 
 namespace telegate::emulator {
 namespace {
 
 using nlohmann::json;
 
-constexpr char kToken[] = "4242:test-token";
-constexpr int64_t kNow = 1700000000;
-
-BotApiOptions Options() {
-  BotApiOptions options;
-  options.token = kToken;
-  options.clock = [] { return absl::FromUnixSeconds(kNow); };
-  return options;
-}
+using testing_options::kNow;
+using testing_options::kToken;
+using testing_options::Options;
 
 std::vector<Fault> Faults(const json& body) {
   absl::StatusOr<std::vector<Fault>> faults = ParseFaults(body);
