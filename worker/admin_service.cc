@@ -171,28 +171,6 @@ grpc::Status AdminService::RetryFailedDelivery(
   if (grpc::Status s = deps_.auth->Check(*context); !s.ok()) return s;
   auto failed = deps_.journal->TakeFailedDelivery(request->id());
   if (!failed.ok()) return ToGrpcStatus(failed.status());
-  if (failed->kind == FailedKind::kUpstreamUpdate) {
-    // The update itself: posted to the upstream bot again.
-    auto delivery = std::make_unique<Delivery>();
-    delivery->update.kind = UpdateKind::kOperatorRetry;
-    delivery->update.retry_of = failed->id;
-    delivery->update.update_id = failed->update_id;
-    delivery->update.chat_key = failed->chat_key;
-    delivery->update.payload = failed->params_json;
-    delivery->update.accepted_at_us = absl::ToUnixMicros(absl::Now());
-    deps_.scheduler->Add(std::move(delivery));
-    log::Info("worker", "failed_delivery_retried",
-              {{"id", request->id()}, {"update_id", failed->update_id},
-               {"kind", "upstream_update"}});
-    response->set_queued(true);
-    return grpc::Status::OK;
-  }
-  nlohmann::json params =
-      nlohmann::json::parse(failed->params_json, nullptr, false);
-  if (params.is_discarded()) {
-    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
-                        "stored parameters are not valid JSON");
-  }
   // Not a Telegram update: its own identity (the failed delivery's id), never
   // journaled nor marked done.
   auto delivery = std::make_unique<Delivery>();
@@ -201,12 +179,25 @@ grpc::Status AdminService::RetryFailedDelivery(
   delivery->update.update_id = failed->update_id;
   delivery->update.chat_key = failed->chat_key;
   delivery->update.accepted_at_us = absl::ToUnixMicros(absl::Now());
-  delivery->actions.push_back({failed->method, std::move(params)});
-  delivery->state.decided = true;
-  delivery->state.action_count = 1;
+  if (failed->kind == FailedKind::kUpstreamUpdate) {
+    // The update itself: decided again, i.e. posted to the upstream bot.
+    delivery->update.payload = failed->params_json;
+  } else {
+    nlohmann::json params =
+        nlohmann::json::parse(failed->params_json, nullptr, false);
+    if (params.is_discarded()) {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                          "stored parameters are not valid JSON");
+    }
+    delivery->actions.push_back({failed->method, std::move(params)});
+    delivery->state.decided = true;
+    delivery->state.action_count = 1;
+  }
   deps_.scheduler->Add(std::move(delivery));
   log::Info("worker", "failed_delivery_retried",
-            {{"id", request->id()}, {"update_id", failed->update_id}});
+            {{"id", request->id()},
+             {"update_id", failed->update_id},
+             {"kind", FailedKindName(failed->kind)}});
   response->set_queued(true);
   return grpc::Status::OK;
 }

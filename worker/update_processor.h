@@ -119,6 +119,12 @@ class UpdateProcessor final : public BotApiCaller {
                   std::function<void()> unavailable);
   void AccountEndpointCall(std::string_view method, const ApiResult& result,
                            uint64_t generation);
+  // One endpoint call: `call` starts it on a loop's current client.
+  void EndpointCall(
+      std::string method,
+      std::function<void(AsyncBotApiClient&, AsyncBotApiClient::Callback)>
+          call,
+      Done done);
   void PostPump(Loop& loop);
   void Pump(Loop& loop);
   void EnsureClient(Loop& loop);

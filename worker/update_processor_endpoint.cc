@@ -60,45 +60,48 @@ void UpdateProcessor::AccountEndpointCall(std::string_view method,
   }
 }
 
-void UpdateProcessor::CallJson(std::string method, nlohmann::json params,
-                               Done done) {
+void UpdateProcessor::EndpointCall(
+    std::string method,
+    std::function<void(AsyncBotApiClient&, AsyncBotApiClient::Callback)> call,
+    Done done) {
   auto shared_done = std::make_shared<Done>(std::move(done));
   OnSomeLoop(
-      [this, method = std::move(method), params = std::move(params),
+      [this, method = std::move(method), call = std::move(call),
        shared_done](Loop& l, uint64_t generation) {
         l.calls.fetch_add(1, std::memory_order_relaxed);
         l.in_flight.fetch_add(1);
-        l.client->Call(method, params,
-                       [this, &l, method, generation,
-                        shared_done](ApiResult result) {
-                         l.in_flight.fetch_sub(1);
-                         AccountEndpointCall(method, result, generation);
-                         (*shared_done)(std::move(result));
-                       });
+        call(*l.client, [this, &l, method, generation,
+                         shared_done](ApiResult result) {
+          l.in_flight.fetch_sub(1);
+          AccountEndpointCall(method, result, generation);
+          (*shared_done)(std::move(result));
+        });
       },
       [shared_done] { (*shared_done)(Unavailable()); });
 }
 
+void UpdateProcessor::CallJson(std::string method, nlohmann::json params,
+                               Done done) {
+  EndpointCall(
+      method,
+      [method, params = std::move(params)](
+          AsyncBotApiClient& client, AsyncBotApiClient::Callback cb) {
+        client.Call(method, params, std::move(cb));
+      },
+      std::move(done));
+}
+
 void UpdateProcessor::CallRaw(std::string method, std::string content_type,
                               std::string body, Done done) {
-  auto shared_done = std::make_shared<Done>(std::move(done));
-  auto payload = std::make_shared<std::pair<std::string, std::string>>(
-      std::move(content_type), std::move(body));
-  OnSomeLoop(
-      [this, method = std::move(method), payload, shared_done](
-          Loop& l, uint64_t generation) {
-        l.calls.fetch_add(1, std::memory_order_relaxed);
-        l.in_flight.fetch_add(1);
-        l.client->CallRaw(method, std::move(payload->first),
-                          std::move(payload->second),
-                          [this, &l, method, generation,
-                           shared_done](ApiResult result) {
-                            l.in_flight.fetch_sub(1);
-                            AccountEndpointCall(method, result, generation);
-                            (*shared_done)(std::move(result));
-                          });
+  EndpointCall(
+      method,
+      [method, content_type = std::move(content_type),
+       body = std::move(body)](AsyncBotApiClient& client,
+                               AsyncBotApiClient::Callback cb) mutable {
+        client.CallRaw(method, std::move(content_type), std::move(body),
+                       std::move(cb));
       },
-      [shared_done] { (*shared_done)(Unavailable()); });
+      std::move(done));
 }
 
 void UpdateProcessor::FetchFile(

@@ -55,9 +55,13 @@ class TelegramLoad {
   EchoCheck Check() const;
   // Waits (up to 60 s) until every acked text was echoed at least once.
   bool WaitForAllEchoes() const;
-  // Start, Join, then: `expected` acked, every one echoed exactly once and
-  // in order per chat (the assertion names what broke).
+  // Start, then JoinToAllEchoedInOrder(expected, 0).
   ::testing::AssertionResult RunToAllEchoedOnceInOrder(int64_t expected);
+  // Join, then: `expected` acked, every one echoed, first echoes in order
+  // per chat, at most `max_duplicated` echoes beyond the first (the
+  // assertion names what broke).
+  ::testing::AssertionResult JoinToAllEchoedInOrder(int64_t expected,
+                                                    int64_t max_duplicated);
 
  private:
   void Run(int connection);

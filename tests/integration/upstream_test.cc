@@ -104,13 +104,7 @@ TEST(UpstreamTest, BotDownFiveSecondsLosesNothingAndItsCounterResets) {
   EXPECT_FALSE(Upstream(*stack)["down_since"].is_null());
   absl::SleepFor(absl::Seconds(5));  // the outage itself, not a wait
   ASSERT_TRUE(bot.Start());
-  load.Join();
-  ASSERT_EQ(load.acked(), 600);
-  ASSERT_TRUE(load.WaitForAllEchoes()) << "lost: " << load.Check().lost;
-  EchoCheck check = load.Check();
-  EXPECT_EQ(check.lost, 0);
-  EXPECT_EQ(check.out_of_order, 0);
-  EXPECT_EQ(check.duplicated, 0);
+  ASSERT_TRUE(load.JoinToAllEchoedInOrder(600, 0));
   ASSERT_TRUE(Eventually([&] {
     nlohmann::json up = Upstream(*stack);
     return up.is_object() && up["reachable"].get<bool>() &&
