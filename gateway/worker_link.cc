@@ -118,8 +118,14 @@ class WorkerLink::Reactor final : public grpc::ClientBidiReactor<Out, In>,
     link_->OnWriteDone(this, ok, std::move(unsent));
   }
   void OnDone(const grpc::Status& status) override {
-    link_->OnCallDone(this, status);
+    // The context holds a reference to the channel. Dropped after the link
+    // hears of it, it could be the channel's last: gRPC would then shut its
+    // callback threads down from this very thread (a double free in 1.51).
+    // So the reactor goes first, and the link may free the channel after.
+    WorkerLink* link = link_;
+    const bool was_single = single, was_opened = opened;
     delete this;
+    link->OnCallDone(was_single, was_opened, status);
   }
 
  private:
@@ -368,11 +374,12 @@ void WorkerLink::OnReadsDone(Call* call) {
   if (release) call->Release();
 }
 
-void WorkerLink::OnCallDone(Call* call, const grpc::Status& status) {
+void WorkerLink::OnCallDone(bool single, bool opened,
+                            const grpc::Status& status) {
   Outcomes out;
   {
     absl::MutexLock lock(&mu_);
-    if (call->opened) SetConnectedLocked(false);
+    if (opened) SetConnectedLocked(false);
     for (Update& u : queue_)
       NotSentLocked(u, "stream to the worker closed", out);
     queue_.clear();
@@ -389,7 +396,7 @@ void WorkerLink::OnCallDone(Call* call, const grpc::Status& status) {
     call_ = nullptr;
     writing_ = false;
     in_write_.clear();
-    if (!call->single && !call->opened &&
+    if (!single && !opened &&
         status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
       // A worker one release older: speak Stream to it, right away.
       next_single_ = true;

@@ -110,7 +110,8 @@ class WorkerLink : public UpdateSink {
   void OnWriteDone(Call* call, bool ok,
                    std::vector<telegate::v1::Update> unsent);
   void OnReadsDone(Call* call);
-  void OnCallDone(Call* call, const grpc::Status& status);
+  // After the reactor is gone: `single` and `opened` are its flags.
+  void OnCallDone(bool single, bool opened, const grpc::Status& status);
   // Takes the next message's updates off queue_ when a write may start.
   std::vector<telegate::v1::Update> TakeBatchLocked()
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
