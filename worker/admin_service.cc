@@ -48,6 +48,9 @@ void AdminService::FillHealth(GetHealthResponse* response) const {
       response->set_bot_status(absl::StrCat("upstream bot: ", up.last_error));
     }
   }
+  response->set_journal(deps_.journal_kind);
+  response->set_worker_id(deps_.worker_id);
+  response->set_database_reachable(true);
   response->set_status(healthy ? "healthy" : "unhealthy");
   if (response->bot_status().empty()) response->set_bot_status(bot.bot_status);
   response->set_error_count(bot.error_count);

@@ -32,6 +32,8 @@ struct AdminDeps {
   const BotApiEndpointStats* endpoint;  // null without the endpoint
   const BearerAuth* auth;
   std::string environment;
+  std::string journal_kind;  // "sqlite" or "postgresql"
+  std::string worker_id;
 };
 
 class AdminService final : public telegate::v1::Admin::Service {

@@ -38,6 +38,20 @@ const std::vector<SettingSpec>& WorkerSettingSpecs() {
       {"TELEGATE_JOURNAL_SYNC", "journal_sync", "full",
        "full: fsync each group commit (survives power loss); normal: survives "
        "process crashes only"},
+      {"TELEGATE_JOURNAL_URL", "journal_url", "",
+       "postgresql://user:password@host:port/db (libpq URI): one journal "
+       "shared by every worker, chats leased by partition; empty: this "
+       "worker's own SQLite journal in TELEGATE_DATA_DIR",
+       true},
+      {"TELEGATE_LEASE_TTL_MS", "lease_ttl_ms", "10000",
+       "PostgreSQL: how long a partition lease lasts unless renewed; a dead "
+       "worker's chats move to the others after about this long"},
+      {"TELEGATE_PARTITIONS", "partitions", "256",
+       "PostgreSQL: chat partitions leased among the workers (the same on "
+       "every worker of a cluster)"},
+      {"TELEGATE_WORKER_ID", "worker_id", "",
+       "this worker's name in the cluster view (1-100 of A-Z a-z 0-9 . _ : "
+       "-); empty: <hostname>:<gRPC port>"},
       {"TELEGATE_MAX_ATTEMPTS", "max_attempts", "5",
        "attempts of a call failing with 5xx/network errors before it is a "
        "failed delivery"},
@@ -113,6 +127,27 @@ absl::StatusOr<WorkerConfig> LoadWorkerConfig(const Settings& settings) {
         "TELEGATE_JOURNAL_SYNC must be full or normal, got '", sync, "'"));
   }
   config.journal_sync = sync == "full" ? "FULL" : "NORMAL";
+  config.journal_url = settings.Get("TELEGATE_JOURNAL_URL");
+  if (!config.journal_url.empty() &&
+      !absl::StartsWith(config.journal_url, "postgresql://") &&
+      !absl::StartsWith(config.journal_url, "postgres://")) {
+    // The value may hold a password: never repeat it.
+    return absl::InvalidArgumentError(
+        "TELEGATE_JOURNAL_URL must be a postgresql:// URL");
+  }
+  ASSIGN_OR_RETURN(config.lease_ttl_ms,
+                   settings.GetInt("TELEGATE_LEASE_TTL_MS", 1000, 600000));
+  ASSIGN_OR_RETURN(int64_t partitions,
+                   settings.GetInt("TELEGATE_PARTITIONS", 1, 4096));
+  config.partitions = static_cast<int>(partitions);
+  config.worker_id = settings.Get("TELEGATE_WORKER_ID");
+  if (config.worker_id.size() > 100 ||
+      config.worker_id.find_first_not_of(
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-") !=
+          std::string::npos) {
+    return absl::InvalidArgumentError(
+        "TELEGATE_WORKER_ID must be 1-100 of A-Z a-z 0-9 . _ : -");
+  }
   ASSIGN_OR_RETURN(int64_t attempts,
                    settings.GetInt("TELEGATE_MAX_ATTEMPTS", 1, 100));
   config.max_attempts = static_cast<int>(attempts);

@@ -24,6 +24,12 @@ struct WorkerConfig {
   std::string data_dir = "./telegate-data";
   int64_t retention_hours = 48;
   std::string journal_sync = "FULL";
+  // postgresql://...: the journal shared by every worker of the cluster;
+  // empty: this worker's own SQLite file in data_dir.
+  std::string journal_url;
+  int64_t lease_ttl_ms = 10000;  // partition leases (PostgreSQL)
+  int partitions = 256;          // chat partitions (PostgreSQL)
+  std::string worker_id;         // the name in the cluster view
   int max_attempts = 5;
   std::string upstream_url;  // empty: the built-in echo bot
   std::string upstream_secret;

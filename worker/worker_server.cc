@@ -4,6 +4,8 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <unistd.h>
+
 #include "absl/strings/str_cat.h"
 #include "common/address.h"
 #include "common/log.h"
@@ -36,6 +38,17 @@ WorkerServer::WorkerServer(WorkerConfig config,
       auth_(std::make_unique<BearerAuth>(config_.admin_token)) {}
 
 WorkerServer::~WorkerServer() { Shutdown(); }
+
+std::string WorkerServer::WorkerId() const {
+  if (!config_.worker_id.empty()) return config_.worker_id;
+  char host[256] = {0};
+  if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+  absl::StatusOr<HostPort> listen = ParseHostPort(config_.grpc_listen);
+  if (listen.ok() && listen->port != 0) {
+    return absl::StrCat(host, ":", listen->port);
+  }
+  return absl::StrCat(host, ":pid", getpid());
+}
 
 absl::StatusOr<int> WorkerServer::Start() {
   if (journal_ == nullptr) {
@@ -79,7 +92,8 @@ absl::StatusOr<int> WorkerServer::Start() {
       runtime_.get(), intake_.get(), scheduler_.get(), journal_.get(),
       stats_.get(), processor_.get(), upstream_.get(),
       config_.bot_api_listen.empty() ? nullptr : endpoint_stats_.get(),
-      auth_.get(), config_.environment});
+      auth_.get(), config_.environment,
+      config_.journal_url.empty() ? "sqlite" : "postgresql", WorkerId()});
   metrics_ = std::make_unique<MetricsRegistry>();
   RegisterWorkerMetrics(metrics_.get(), stats_.get(), runtime_.get(),
                         intake_.get(), scheduler_.get(), processor_.get());

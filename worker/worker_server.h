@@ -63,6 +63,9 @@ class WorkerServer {
   absl::StatusOr<int> StartEndpoint();
 
  private:
+  // TELEGATE_WORKER_ID, else <hostname>:<gRPC port> (pid<pid> for port 0).
+  std::string WorkerId() const;
+
   const WorkerConfig config_;
   const Clock clock_;
   std::unique_ptr<AsyncBotApiClientFactory> client_factory_;

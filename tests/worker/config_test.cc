@@ -128,6 +128,10 @@ TEST(WorkerConfigTest, OtherBadValuesAreRefused) {
       {{"TELEGATE_UPSTREAM_TIMEOUT_MS", "5"}},
       {{"TELEGATE_UPSTREAM_URL", "http://127.0.0.1:9/hook"},
        {"TELEGATE_UPSTREAM_MAX_CONNECTIONS", "5000"}},
+      {{"TELEGATE_JOURNAL_URL", "mysql://u:hunter2@db/x"}},
+      {{"TELEGATE_LEASE_TTL_MS", "999"}},
+      {{"TELEGATE_PARTITIONS", "0"}},
+      {{"TELEGATE_WORKER_ID", "has space"}},
   };
   for (std::map<std::string, std::string> values : bad) {
     std::string name = values.begin()->first;
@@ -139,6 +143,29 @@ TEST(WorkerConfigTest, OtherBadValuesAreRefused) {
     }
     EXPECT_FALSE(Mentions(config.status(), kToken)) << config.status();
   }
+}
+
+TEST(WorkerConfigTest, ClusterSettings) {
+  absl::StatusOr<WorkerConfig> config = Load({{"TELEGRAM_BOT_TOKEN", kToken}});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->journal_url, "");  // SQLite
+  EXPECT_EQ(config->lease_ttl_ms, 10000);
+  EXPECT_EQ(config->partitions, 256);
+  config = Load({{"TELEGRAM_BOT_TOKEN", kToken},
+                 {"TELEGATE_JOURNAL_URL", "postgresql://t:pw@db:5432/telegate"},
+                 {"TELEGATE_LEASE_TTL_MS", "3000"},
+                 {"TELEGATE_PARTITIONS", "64"},
+                 {"TELEGATE_WORKER_ID", "worker-2.pod:50051"}});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->journal_url, "postgresql://t:pw@db:5432/telegate");
+  EXPECT_EQ(config->lease_ttl_ms, 3000);
+  EXPECT_EQ(config->partitions, 64);
+  EXPECT_EQ(config->worker_id, "worker-2.pod:50051");
+  // The URL may carry a password: a bad one is named, never repeated.
+  config = Load({{"TELEGRAM_BOT_TOKEN", kToken},
+                 {"TELEGATE_JOURNAL_URL", "mysql://u:hunter2@db/x"}});
+  ASSERT_FALSE(config.ok());
+  EXPECT_FALSE(Mentions(config.status(), "hunter2")) << config.status();
 }
 
 TEST(WorkerConfigTest, UpstreamBotSettings) {
